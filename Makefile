@@ -1,0 +1,50 @@
+# Two commands matter on a fresh machine: `make run` and `make test` (see README).
+# Every target installs what it needs first; the stamps make that idempotent.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+BROWNIE := $(VENV)/bin/brownie
+SITE := $(VENV)/lib/python3.11/site-packages
+export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
+export SOLCX_BINARY_PATH := $(CURDIR)/tools/solc
+
+.PHONY: install networks compile run test test-contracts test-backend bench lint clean
+
+install: $(VENV)/.installed node_modules/.installed networks
+
+# uv resolves Brownie's fully pinned tree with one override: Brownie pins python-dotenv 0.16,
+# pydantic-settings needs >= 1.2 (Brownie only calls dotenv_values, which both provide).
+$(VENV)/.installed: pyproject.toml requirements-overrides.txt
+	test -x $(PY) || python3.11 -m venv $(VENV)
+	$(PY) -m pip install -q uv==0.13.9
+	$(VENV)/bin/uv pip install -q --python $(PY) --override requirements-overrides.txt -e '.[dev]'
+	# Lets `brownie`, `pytest` and `yilian` find the project's compiler and ganache when run directly.
+	echo 'import os; os.environ.setdefault("SOLCX_BINARY_PATH", "$(CURDIR)/tools/solc"); os.environ["PATH"] = "$(CURDIR)/node_modules/.bin" + os.pathsep + os.environ.get("PATH", "")' > $(SITE)/yilian_toolchain.pth
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+networks: $(VENV)/.installed
+	@$(PY) tools/install_networks.py > /dev/null
+
+compile: install
+	$(BROWNIE) compile
+
+test: install compile
+	$(BROWNIE) test tests/contracts --network yilian-test
+	$(PY) -m pytest -p no:pytest-brownie tests/backend
+
+run: install compile
+	bash scripts/run_local.sh
+
+bench: install compile
+	$(PY) -m scripts.bench
+
+lint: install
+	$(VENV)/bin/ruff check backend scripts tests
+	$(VENV)/bin/ruff format --check backend scripts tests
+
+clean:
+	rm -rf build reports var .pytest_cache .hypothesis

@@ -1,0 +1,1 @@
+"""Yilian (益链): tamper-proof volunteer service hours and 益币 points."""

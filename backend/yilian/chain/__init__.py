@@ -1,0 +1,1 @@
+"""Chain-facing helpers: EIP-712 types, signing and contract access."""

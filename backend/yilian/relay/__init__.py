@@ -1,0 +1,1 @@
+"""Relay: verifies check-ins, signs attestations and submits them through a durable outbox."""

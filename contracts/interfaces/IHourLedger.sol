@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IVolunteerRegistry} from "./IVolunteerRegistry.sol";
+
+/// @title Hour ledger: EIP-712 hour attestations, accepted once, turned into minutes and 益币.
+/// @notice An attestation records one session: a volunteer's n-th check-in/check-out in an
+/// activity. Its uid is derived, `keccak256(abi.encode(volunteer, activityId, session))`, so the
+/// chain itself guarantees one record per session, whoever signs or submits. A volunteer has at
+/// most `MAX_SESSIONS` sessions in one activity; longer programmes are split into activities.
+interface IHourLedger {
+    enum AttestationStatus {
+        None,
+        Accepted,
+        Revoked
+    }
+
+    /// @notice Why a batch item was not accepted. A batch never reverts for one bad item.
+    enum Rejection {
+        None,
+        InvalidSignature,
+        SignerNotAttester,
+        AlreadyAccepted, // a replay of an accepted session: the record is already on chain
+        AlreadyRevoked,
+        SessionOutOfRange,
+        InvalidServiceTime,
+        VolunteerNotActive,
+        UnknownActivity,
+        OutsideActivityWindow,
+        OverMinuteCap
+    }
+
+    /// @dev EIP-712 type:
+    /// HourAttestation(address volunteer,uint64 activityId,uint16 session,uint40 checkIn,
+    ///                 uint40 checkOut,uint32 serviceMinutes,bytes32 evidenceHash)
+    struct HourAttestation {
+        address volunteer;
+        uint64 activityId;
+        uint16 session;
+        uint40 checkIn;
+        uint40 checkOut;
+        uint32 serviceMinutes;
+        bytes32 evidenceHash; // hash of the off-chain evidence bundle (location, code, face assertion)
+    }
+
+    /// @dev The attester's signature in EIP-2098 compact form (r, yParity|s): 32 bytes less calldata.
+    struct SignedHourAttestation {
+        HourAttestation attestation;
+        bytes32 r;
+        bytes32 vs;
+    }
+
+    event HoursAttested(
+        bytes32 indexed uid,
+        address indexed volunteer,
+        uint64 indexed activityId,
+        uint16 session,
+        uint40 checkIn,
+        uint40 checkOut,
+        uint32 serviceMinutes,
+        uint256 points,
+        bytes32 evidenceHash,
+        address attester
+    );
+    event AttestationRejected(
+        bytes32 indexed uid, address indexed volunteer, uint64 indexed activityId, Rejection reason
+    );
+    /// @notice `pointsUnrecovered` were already spent at merchants and stay with them.
+    event HoursRevoked(
+        bytes32 indexed uid,
+        address indexed volunteer,
+        uint64 indexed activityId,
+        uint32 serviceMinutes,
+        uint256 pointsBurned,
+        uint256 pointsUnrecovered,
+        address auditor,
+        string reason
+    );
+    event RevocationWindowChanged(uint32 previousWindow, uint32 newWindow);
+
+    error HourLedgerInvalidSignature();
+    error HourLedgerSignerNotAttester(address signer);
+    error HourLedgerAlreadyAccepted(bytes32 uid);
+    error HourLedgerAlreadyRevoked(bytes32 uid);
+    error HourLedgerSessionOutOfRange(uint16 session, uint16 maxSessions);
+    error HourLedgerInvalidServiceTime(uint40 checkIn, uint40 checkOut, uint32 serviceMinutes);
+    error HourLedgerVolunteerNotActive(address volunteer, IVolunteerRegistry.VolunteerStatus status);
+    error HourLedgerUnknownActivity(uint64 activityId);
+    error HourLedgerOutsideActivityWindow(
+        uint64 activityId, uint40 checkIn, uint40 checkOut, uint40 startsAt, uint40 endsAt
+    );
+    error HourLedgerOverMinuteCap(
+        address volunteer, uint64 activityId, uint32 alreadyServed, uint32 serviceMinutes, uint32 minuteCap
+    );
+    error HourLedgerNotAccepted(bytes32 uid);
+    error HourLedgerRevocationWindowClosed(bytes32 uid, uint256 closedAt, uint256 currentTime);
+
+    /// @notice Accepts one attestation or reverts with the reason. Anyone may submit.
+    function attest(SignedHourAttestation calldata signed) external returns (bytes32 uid);
+
+    /// @notice The normal path: accepts every valid item; each item emits `HoursAttested` or
+    /// `AttestationRejected`, so one bad item never sinks the others.
+    function attestBatch(SignedHourAttestation[] calldata batch) external returns (uint256 accepted);
+
+    /// @notice Auditor correction: marks the session revoked, subtracts its minutes and burns its
+    /// points, as far as the volunteer still holds them. Allowed until `revocationWindow` seconds
+    /// after the activity's end.
+    function revoke(address volunteer, uint64 activityId, uint16 session, string calldata reason)
+        external;
+
+    function setRevocationWindow(uint32 newWindow) external;
+
+    function revocationWindow() external view returns (uint32);
+
+    function minutesServed(address volunteer) external view returns (uint256);
+
+    function minutesInActivity(address volunteer, uint64 activityId) external view returns (uint32);
+
+    function attestationOf(address volunteer, uint64 activityId, uint16 session)
+        external
+        view
+        returns (bytes32 uid, AttestationStatus status, uint32 serviceMinutes);
+
+    /// @notice 益币 base units minted for `minutes` at `pointsPerHour` (2 decimals, rounded down).
+    function pointsFor(uint32 serviceMinutes, uint16 pointsPerHour) external pure returns (uint256);
+
+    function uidOf(address volunteer, uint64 activityId, uint16 session) external pure returns (bytes32);
+}

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+/// @title Volunteer registry: organisations, volunteers and activities.
+/// @notice Holds no personal data: a volunteer is an address plus a salted hash of the real-name
+/// identity kept off chain (PIPL: a chain cannot delete). Organisations carry a hash of their
+/// off-chain profile. "Whoever organises an activity records it": only an organisation's
+/// managers create and close its activities.
+interface IVolunteerRegistry {
+    enum VolunteerStatus {
+        None,
+        Active,
+        Suspended
+    }
+
+    enum ActivityStatus {
+        None,
+        Open,
+        Closed
+    }
+
+    struct Volunteer {
+        VolunteerStatus status;
+        uint40 registeredAt;
+        bytes32 identityHash;
+    }
+
+    /// @dev Packs into one storage slot, so the ledger reads an activity's terms with one SLOAD.
+    struct Activity {
+        uint64 organisationId;
+        uint40 startsAt;
+        uint40 endsAt;
+        uint32 minuteCap; // per volunteer, over all of the volunteer's sessions in the activity
+        uint16 pointsPerHour; // whole 益币 per hour of service
+        uint16 category;
+        ActivityStatus status;
+    }
+
+    event OrganisationCreated(uint64 indexed organisationId, bytes32 profileHash);
+    event OrganisationManagerAdded(uint64 indexed organisationId, address indexed account);
+    event OrganisationManagerRemoved(uint64 indexed organisationId, address indexed account);
+    event VolunteerRegistered(address indexed volunteer, bytes32 identityHash);
+    event VolunteerSuspended(address indexed volunteer, string reason);
+    event VolunteerReinstated(address indexed volunteer);
+    event ActivityCreated(
+        uint64 indexed activityId,
+        uint64 indexed organisationId,
+        uint16 category,
+        uint40 startsAt,
+        uint40 endsAt,
+        uint32 minuteCap,
+        uint16 pointsPerHour
+    );
+    /// @notice Closing ends the activity's window at `endsAt` (no later than the closing time).
+    event ActivityClosed(uint64 indexed activityId, uint40 endsAt);
+
+    error RegistryUnknownOrganisation(uint64 organisationId);
+    error RegistryNotOrganisationManager(uint64 organisationId, address account);
+    error RegistryZeroAddress();
+    error RegistryEmptyIdentityHash(address volunteer);
+    error RegistryVolunteerAlreadyRegistered(address volunteer);
+    error RegistryUnknownVolunteer(address volunteer);
+    error RegistryVolunteerStatusUnchanged(address volunteer, VolunteerStatus status);
+    error RegistryInvalidActivityWindow(uint40 startsAt, uint40 endsAt);
+    error RegistryInvalidActivityTerms(uint32 minuteCap, uint16 pointsPerHour);
+    error RegistryUnknownActivity(uint64 activityId);
+    error RegistryActivityAlreadyClosed(uint64 activityId);
+
+    /// @notice Creates an organisation (a volunteer team) and returns its id (ids start at 1).
+    function createOrganisation(bytes32 profileHash) external returns (uint64 organisationId);
+
+    function addOrganisationManager(uint64 organisationId, address account) external;
+
+    function removeOrganisationManager(uint64 organisationId, address account) external;
+
+    /// @notice Registers `volunteer` as active. `identityHash` is a salted hash of the identity.
+    function registerVolunteer(address volunteer, bytes32 identityHash) external;
+
+    /// @notice Suspends an active volunteer: the ledger refuses new hours for them.
+    function suspendVolunteer(address volunteer, string calldata reason) external;
+
+    function reinstateVolunteer(address volunteer) external;
+
+    /// @notice Creates an activity of `organisationId`; the caller must manage that organisation.
+    function createActivity(
+        uint64 organisationId,
+        uint16 category,
+        uint40 startsAt,
+        uint40 endsAt,
+        uint32 minuteCap,
+        uint16 pointsPerHour
+    ) external returns (uint64 activityId);
+
+    /// @notice Closes an activity: its window ends now if it had not ended yet.
+    function closeActivity(uint64 activityId) external;
+
+    function organisationCount() external view returns (uint64);
+
+    function organisationProfile(uint64 organisationId) external view returns (bytes32);
+
+    function isOrganisationManager(uint64 organisationId, address account) external view returns (bool);
+
+    function volunteer(address account) external view returns (Volunteer memory);
+
+    function activityCount() external view returns (uint64);
+
+    function activity(uint64 activityId) external view returns (Activity memory);
+
+    /// @notice What the ledger needs to accept hours, in one call.
+    function serviceTerms(address account, uint64 activityId)
+        external
+        view
+        returns (VolunteerStatus status, Activity memory terms);
+}

@@ -1,0 +1,150 @@
+"""Brownie fixtures for the contract tests: a fresh deployment per module, isolated per test.
+
+Named accounts follow the roles in DESIGN.md. The attester signs with a key we hold in Python
+(eth-account), exactly like the relay does, so signatures here are the relay's signatures.
+"""
+
+import os
+
+import pytest
+from brownie import HourLedger, MerchantAlliance, VolunteerRegistry, YiCoin, accounts, chain
+from eth_account import Account
+
+from yilian.chain.eip712 import FastSigner, HourAttestation, ledger_domain
+
+DAY = 86_400
+REVOCATION_WINDOW = 30 * DAY
+# Deterministic test-only keys: never used anywhere but this local test chain.
+ATTESTER_KEY = "0x" + "a1" * 32
+OUTSIDER_KEY = "0x" + "b2" * 32
+
+
+@pytest.fixture(autouse=True)
+def isolation(fn_isolation):
+    pass
+
+
+@pytest.fixture(scope="module")
+def admin():
+    return accounts[0]
+
+
+@pytest.fixture(scope="module")
+def registrar():
+    return accounts[1]
+
+
+@pytest.fixture(scope="module")
+def organiser():
+    return accounts[2]
+
+
+@pytest.fixture(scope="module")
+def auditor():
+    return accounts[3]
+
+
+@pytest.fixture(scope="module")
+def merchant():
+    return accounts[4]
+
+
+@pytest.fixture(scope="module")
+def alice():
+    return accounts[5]
+
+
+@pytest.fixture(scope="module")
+def bob():
+    return accounts[6]
+
+
+@pytest.fixture(scope="module")
+def attester():
+    return FastSigner(ATTESTER_KEY)
+
+
+@pytest.fixture(scope="module")
+def outsider():
+    """Signs like an attester but holds no role."""
+    return FastSigner(OUTSIDER_KEY)
+
+
+@pytest.fixture(scope="module")
+def registry(admin, registrar, organiser):
+    registry = VolunteerRegistry.deploy(admin, {"from": admin})
+    registry.grantRole(registry.REGISTRAR_ROLE(), registrar, {"from": admin})
+    registry.createOrganisation(b"\x01" * 32, {"from": registrar})
+    registry.addOrganisationManager(1, organiser, {"from": registrar})
+    return registry
+
+
+@pytest.fixture(scope="module")
+def ledger(admin, registry, auditor, attester):
+    ledger = HourLedger.deploy(admin, registry, REVOCATION_WINDOW, {"from": admin})
+    ledger.grantRole(ledger.ATTESTER_ROLE(), attester.address, {"from": admin})
+    ledger.grantRole(ledger.AUDITOR_ROLE(), auditor, {"from": admin})
+    return ledger
+
+
+@pytest.fixture(scope="module")
+def yicoin(ledger):
+    return YiCoin.at(ledger.yiCoin())
+
+
+@pytest.fixture(scope="module")
+def alliance(admin, yicoin, merchant):
+    alliance = MerchantAlliance.deploy(admin, yicoin, {"from": admin})
+    yicoin.setAlliance(alliance, {"from": admin})
+    alliance.grantRole(alliance.MERCHANT_MANAGER_ROLE(), admin, {"from": admin})
+    alliance.registerMerchant(merchant, 1, b"\x03" * 32, {"from": admin})
+    return alliance
+
+
+@pytest.fixture(scope="module")
+def activity(registry, organiser):
+    """Activity 1: open from a day ago for two days, 10 points/hour, 600-minute cap."""
+    now = chain.time()
+    registry.createActivity(1, 1, now - DAY, now + DAY, 600, 10, {"from": organiser})
+    return 1
+
+
+@pytest.fixture(scope="module")
+def volunteers(registry, registrar, alice, bob):
+    for volunteer in (alice, bob):
+        registry.registerVolunteer(volunteer, os.urandom(32), {"from": registrar})
+    return alice, bob
+
+
+@pytest.fixture(scope="module")
+def sign(ledger, attester):
+    """Builds and signs an attestation: `sign(volunteer, activity_id, ...)` → ledger call args."""
+    domain = ledger_domain(chain.id, ledger.address)
+
+    def _sign(volunteer, activity_id, *, session=0, minutes=45, check_in=None, check_out=None,
+              signer=None, evidence=None):
+        check_out = check_out if check_out is not None else chain.time() - 60
+        check_in = check_in if check_in is not None else check_out - minutes * 60
+        attestation = HourAttestation(
+            volunteer=str(volunteer),
+            activity_id=activity_id,
+            session=session,
+            check_in=check_in,
+            check_out=check_out,
+            service_minutes=minutes,
+            evidence_hash=evidence or os.urandom(32),
+        )
+        r, vs = (signer or attester).sign_attestation(attestation, domain).compact()
+        fields = (
+            attestation.volunteer, activity_id, session, check_in, check_out, minutes,
+            attestation.evidence_hash,
+        )
+        return (fields, r, vs)
+
+    return _sign
+
+
+@pytest.fixture(scope="module")
+def volunteer_key():
+    """A volunteer who holds their own key (for voucher signing)."""
+    return Account.from_key("0x" + "c3" * 32)
