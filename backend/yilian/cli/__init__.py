@@ -1,0 +1,1 @@
+"""The `yilian` command: relay operation, API keys (and merchant and audit tools)."""

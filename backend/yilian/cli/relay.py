@@ -1,0 +1,43 @@
+"""`yilian relay …`: run and manage the relay."""
+
+import typer
+
+from yilian.relay.auth import ROLES, create_api_key
+from yilian.relay.config import Settings
+from yilian.relay.db.migrate import upgrade
+from yilian.relay.db.session import make_engine, make_sessionmaker, transaction
+
+app = typer.Typer(help="Run the relay and manage its API keys.", no_args_is_help=True)
+
+
+@app.command()
+def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Serves the API (OpenAPI at /docs) and runs the outbox worker."""
+    import uvicorn
+
+    from yilian.relay.app import create_app
+
+    uvicorn.run(create_app(Settings()), host=host, port=port, log_level="info")
+
+
+@app.command()
+def migrate() -> None:
+    """Brings the relay database to the newest schema."""
+    upgrade(Settings().database_url)
+    typer.echo("database is up to date")
+
+
+@app.command("create-key")
+def create_key(
+    name: str = typer.Option(..., help="Who uses the key, e.g. the app's name"),
+    role: str = typer.Option(..., help=f"One of: {', '.join(ROLES)}"),
+) -> None:
+    """Creates an API key and prints its secret once; only a digest is stored."""
+    if role not in ROLES:
+        raise typer.BadParameter(f"role must be one of {', '.join(ROLES)}")
+    settings = Settings()
+    upgrade(settings.database_url)
+    with transaction(make_sessionmaker(make_engine(settings.database_url))) as session:
+        key, secret = create_api_key(session, name=name, role=role)
+    typer.echo(f"created {role} key #{key.id} for {name}; store this secret, it is not shown again:")
+    typer.echo(secret)

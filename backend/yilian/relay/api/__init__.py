@@ -1,0 +1,1 @@
+"""The relay's HTTP API (FastAPI): thin routers over the services."""

@@ -1,0 +1,81 @@
+"""Dependencies of the routes; tests override them (clock, settings)."""
+
+import time
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from sqlalchemy.orm import Session, sessionmaker
+
+from yilian.relay.auth import find_api_key
+from yilian.relay.config import Settings
+from yilian.relay.db.models import ApiKey
+from yilian.relay.services.chain import RelayChain
+from yilian.relay.services.errors import Forbidden, RelayError, Unprocessable
+from yilian.relay.services.transactions import Submitter
+
+
+class Unauthorized(RelayError):
+    status = 401
+    code = "unauthorized"
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_sessions(request: Request) -> sessionmaker[Session]:
+    return request.app.state.sessions
+
+
+def get_chain(request: Request) -> RelayChain:
+    return request.app.state.chain
+
+
+def get_submitter(request: Request) -> Submitter:
+    return request.app.state.submitter
+
+
+def get_clock() -> Callable[[], float]:
+    return time.time
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+SessionsDep = Annotated[sessionmaker[Session], Depends(get_sessions)]
+ChainDep = Annotated[RelayChain, Depends(get_chain)]
+SubmitterDep = Annotated[Submitter, Depends(get_submitter)]
+ClockDep = Annotated[Callable[[], float], Depends(get_clock)]
+
+
+def require(*roles: str) -> Callable[..., ApiKey]:
+    """A dependency that admits a valid API key with one of `roles` (admin is always admitted)."""
+
+    def dependency(
+        sessions: SessionsDep,
+        authorization: Annotated[str | None, Header()] = None,
+        x_api_key: Annotated[str | None, Header()] = None,
+    ) -> ApiKey:
+        presented = x_api_key or (authorization or "").removeprefix("Bearer ").strip()
+        with sessions() as session:
+            key = find_api_key(session, presented) if presented else None
+        if key is None:
+            raise Unauthorized("a valid API key is required (Authorization: Bearer …)")
+        if key.role != "admin" and key.role not in roles:
+            raise Forbidden(f"this needs the role {' or '.join(roles)}; the key has {key.role}", code="wrong_role")
+        return key
+
+    return dependency
+
+
+def event_time(clock: Callable[[], float], settings: Settings, client_time: int | None) -> int:
+    """When the event happened: the device's time if it is close enough to ours, else ours."""
+    now = int(clock())
+    if client_time is None:
+        return now
+    if abs(client_time - now) > settings.max_client_clock_skew_s:
+        raise Unprocessable(
+            f"client time is {client_time - now:+d} s from the relay's clock "
+            f"(allowed ±{settings.max_client_clock_skew_s} s)",
+            code="clock_skew",
+        )
+    return client_time

@@ -1,0 +1,60 @@
+"""Database rows → response bodies."""
+
+from yilian.relay.api.schemas import ActivityOut, AttestationOut, CheckInOut, GeofenceIn, VolunteerOut
+from yilian.relay.db.models import Activity, Attestation, CheckIn, Volunteer
+
+
+def volunteer_out(volunteer: Volunteer, **extra: object) -> VolunteerOut:
+    return VolunteerOut(
+        app_user_id=volunteer.app_user_id,
+        address=volunteer.address,
+        custodial=volunteer.custodial_keystore is not None,
+        status=volunteer.status,
+        real_name=volunteer.real_name,
+        id_number_masked=volunteer.id_number_masked,
+        identity_hash=volunteer.identity_hash,
+        **extra,
+    )
+
+
+def activity_out(activity: Activity) -> ActivityOut:
+    return ActivityOut(
+        id=activity.id,
+        organisation_id=activity.organisation_id,
+        name=activity.name,
+        category=activity.category,
+        starts_at=activity.starts_at,
+        ends_at=activity.ends_at,
+        geofence=GeofenceIn(latitude=activity.latitude, longitude=activity.longitude, radius_m=activity.radius_m),
+        minute_cap=activity.minute_cap,
+        points_per_hour=activity.points_per_hour,
+        status=activity.status,
+    )
+
+
+def check_in_out(visit: CheckIn, app_user_id: str) -> CheckInOut:
+    return CheckInOut(
+        id=visit.id,
+        activity_id=visit.activity_id,
+        app_user_id=app_user_id,
+        session=visit.session,
+        checked_in_at=visit.checked_in_at,
+        status=visit.status,
+    )
+
+
+def attestation_out(row: Attestation) -> AttestationOut:
+    return AttestationOut(
+        uid=row.uid,
+        volunteer=row.volunteer_address,
+        activity_id=row.activity_id,
+        session=row.session,
+        check_in=row.check_in,
+        check_out=row.check_out,
+        minutes=row.minutes,
+        evidence_hash=row.evidence_hash,
+        status=row.status,
+        rejection=row.rejection,
+        tx_hash=row.tx_hash,
+        block_number=row.block_number,
+    )

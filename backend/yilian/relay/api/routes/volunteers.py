@@ -1,0 +1,98 @@
+"""Volunteers: register, read (with minutes and 益币 from the chain), suspend."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header
+from fastapi.responses import JSONResponse
+
+from yilian.relay.api.deps import ChainDep, SessionsDep, SettingsDep, SubmitterDep, require
+from yilian.relay.api.idempotency import run_idempotent
+from yilian.relay.api.presenters import volunteer_out
+from yilian.relay.api.schemas import SuspendIn, VolunteerIn, VolunteerOut
+from yilian.relay.db.models import ApiKey, ChainTx
+from yilian.relay.services import volunteers
+
+router = APIRouter(prefix="/v1/volunteers", tags=["volunteers"])
+
+
+@router.post("", status_code=201, response_model=VolunteerOut)
+def register_volunteer(
+    body: VolunteerIn,
+    sessions: SessionsDep,
+    chain: ChainDep,
+    submitter: SubmitterDep,
+    settings: SettingsDep,
+    api_key: Annotated[ApiKey, Depends(require("app"))],
+    idempotency_key: Annotated[str | None, Header()] = None,
+) -> JSONResponse:
+    """Registers a volunteer off chain and on chain (the registry gets only the identity hash).
+    Without `address`, the relay creates and keeps an encrypted key for the volunteer."""
+    sent: list[ChainTx] = []
+
+    def handler(session):  # type: ignore[no-untyped-def]
+        volunteer, chain_tx = volunteers.register_volunteer(
+            session, chain, submitter,
+            app_user_id=body.app_user_id, address=body.address,
+            identity=volunteers.Identity(body.identity.real_name, body.identity.id_number),
+            custody_password=settings.custody_password,
+        )  # fmt: skip
+        sent.append(chain_tx)
+        return 201, volunteer_out(volunteer, chain_tx=chain_tx.tx_hash)
+
+    response = run_idempotent(
+        sessions, api_key=api_key, idempotency_key=idempotency_key, scope="register_volunteer",
+        request_body=body, handler=handler,
+    )  # fmt: skip
+    _broadcast(submitter, sent)
+    return response
+
+
+@router.get("/{app_user_id}", response_model=VolunteerOut)
+def read_volunteer(
+    app_user_id: str, sessions: SessionsDep, chain: ChainDep, _: Annotated[ApiKey, Depends(require("app", "organiser", "auditor"))]
+) -> VolunteerOut:
+    """The volunteer's record, with minutes served and 益币 balance as the chain has them now."""
+    with sessions() as session:
+        volunteer = volunteers.get_volunteer(session, app_user_id)
+    return volunteer_out(
+        volunteer,
+        minutes_served=chain.ledger.functions.minutesServed(volunteer.address).call(),
+        yicoin_balance=chain.yicoin.functions.balanceOf(volunteer.address).call(),
+    )
+
+
+@router.post("/{app_user_id}/suspend", response_model=VolunteerOut)
+def suspend_volunteer(
+    app_user_id: str,
+    body: SuspendIn,
+    sessions: SessionsDep,
+    chain: ChainDep,
+    submitter: SubmitterDep,
+    api_key: Annotated[ApiKey, Depends(require("organiser"))],
+    idempotency_key: Annotated[str | None, Header()] = None,
+) -> JSONResponse:
+    """Suspends a volunteer: no new check-ins here, no new hours on chain."""
+    sent: list[ChainTx] = []
+
+    def handler(session):  # type: ignore[no-untyped-def]
+        volunteer, chain_tx = volunteers.suspend_volunteer(
+            session, chain, submitter, app_user_id=app_user_id, reason=body.reason
+        )
+        sent.append(chain_tx)
+        return 200, volunteer_out(volunteer, chain_tx=chain_tx.tx_hash)
+
+    response = run_idempotent(
+        sessions, api_key=api_key, idempotency_key=idempotency_key, scope=f"suspend:{app_user_id}",
+        request_body=body, handler=handler,
+    )  # fmt: skip
+    _broadcast(submitter, sent)
+    return response
+
+
+def _broadcast(submitter, sent: list[ChainTx]) -> None:  # type: ignore[no-untyped-def]
+    """Best effort: a transaction that does not go out now is re-sent by the worker."""
+    for chain_tx in sent:
+        try:
+            submitter.broadcast(chain_tx)
+        except Exception:  # noqa: BLE001 - recorded already; the worker's tracker retries
+            pass

@@ -1,0 +1,47 @@
+"""The relay application: API plus the outbox worker, sharing one database and one chain."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from yilian.relay.api import errors
+from yilian.relay.api.routes import activities, attestations, checkins, health, volunteers
+from yilian.relay.config import Settings
+from yilian.relay.db.migrate import upgrade
+from yilian.relay.db.session import make_engine, make_sessionmaker
+from yilian.relay.services.chain import RelayChain
+from yilian.relay.services.transactions import Submitter
+from yilian.relay.worker import OutboxWorker
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        upgrade(settings.database_url)
+        engine = make_engine(settings.database_url)
+        chain = RelayChain.from_settings(settings)
+        app.state.settings = settings
+        app.state.sessions = make_sessionmaker(engine)
+        app.state.chain = chain
+        app.state.submitter = Submitter(chain.w3, chain.submitter, settings)
+        worker = OutboxWorker(app.state.sessions, chain, settings)
+        app.state.worker = worker
+        if settings.run_worker:
+            worker.start()
+        yield
+        worker.stop()
+        engine.dispose()
+
+    app = FastAPI(
+        title="Yilian relay (益链)",
+        version="1.0",
+        description="Verified volunteer check-ins to confirmed on-chain hours.",
+        lifespan=lifespan,
+    )
+    errors.install(app)
+    for module in (volunteers, activities, checkins, attestations, health):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,1 @@
+"""The relay's database: models, engine and migrations."""

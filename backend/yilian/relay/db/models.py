@@ -1,0 +1,179 @@
+"""Relay records. Personal data (names, ID numbers, faces, location tracks) lives only here,
+never on chain; the full ID number is not stored at all, only its salted hash and a masked form.
+"""
+
+import time
+
+from sqlalchemy import (
+    BigInteger,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def now_s() -> int:
+    return int(time.time())
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ApiKey(Base):
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(20))
+    prefix: Mapped[str] = mapped_column(String(16), unique=True)
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[int] = mapped_column(BigInteger, default=now_s)
+    revoked_at: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class Organisation(Base):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)  # chain id
+    name: Mapped[str] = mapped_column(String(200))
+    profile_hash: Mapped[str] = mapped_column(String(66))
+    created_at: Mapped[int] = mapped_column(BigInteger, default=now_s)
+
+
+class Volunteer(Base):
+    __tablename__ = "volunteers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    app_user_id: Mapped[str] = mapped_column(String(100), unique=True)
+    address: Mapped[str] = mapped_column(String(42), unique=True)
+    custodial_keystore: Mapped[str | None] = mapped_column(Text)  # encrypted JSON keystore
+    real_name: Mapped[str] = mapped_column(String(100))
+    id_number_masked: Mapped[str] = mapped_column(String(40))
+    identity_salt: Mapped[str] = mapped_column(String(66))
+    identity_hash: Mapped[str] = mapped_column(String(66))
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    created_at: Mapped[int] = mapped_column(BigInteger, default=now_s)
+
+
+class Activity(Base):
+    __tablename__ = "activities"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)  # chain id
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    category: Mapped[int] = mapped_column(Integer)
+    starts_at: Mapped[int] = mapped_column(BigInteger)
+    ends_at: Mapped[int] = mapped_column(BigInteger)
+    latitude: Mapped[float]
+    longitude: Mapped[float]
+    radius_m: Mapped[float]
+    minute_cap: Mapped[int] = mapped_column(Integer)
+    points_per_hour: Mapped[int] = mapped_column(Integer)
+    signin_secret: Mapped[bytes] = mapped_column(LargeBinary)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    created_at: Mapped[int] = mapped_column(BigInteger, default=now_s)
+
+
+class CheckIn(Base):
+    __tablename__ = "check_ins"
+    __table_args__ = (
+        UniqueConstraint("volunteer_id", "activity_id", "session"),
+        # At most one open check-in per volunteer, enforced by the database itself.
+        Index(
+            "one_open_check_in",
+            "volunteer_id",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id"))
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id"))
+    session: Mapped[int] = mapped_column(Integer)
+    checked_in_at: Mapped[int] = mapped_column(BigInteger)
+    checked_out_at: Mapped[int | None] = mapped_column(BigInteger)
+    face_nonce: Mapped[str] = mapped_column(String(66), unique=True)  # an assertion is used once
+    evidence: Mapped[str] = mapped_column(Text)  # canonical JSON, see services.evidence
+    status: Mapped[str] = mapped_column(String(20), default="open")
+
+
+class Attestation(Base):
+    """The durable outbox: stored before it is signed or sent.
+
+    pending → signed → submitted → confirmed, or rejected with the chain's reason.
+    """
+
+    __tablename__ = "attestations"
+    __table_args__ = (Index("attestations_by_status", "status", "created_at"),)
+
+    uid: Mapped[str] = mapped_column(String(66), primary_key=True)
+    check_in_id: Mapped[str] = mapped_column(ForeignKey("check_ins.id"), unique=True)
+    volunteer_address: Mapped[str] = mapped_column(String(42), index=True)
+    activity_id: Mapped[int] = mapped_column(BigInteger)
+    session: Mapped[int] = mapped_column(Integer)
+    check_in: Mapped[int] = mapped_column(BigInteger)
+    check_out: Mapped[int] = mapped_column(BigInteger)
+    minutes: Mapped[int] = mapped_column(Integer)
+    evidence_hash: Mapped[str] = mapped_column(String(66))
+    signature_r: Mapped[str | None] = mapped_column(String(66))
+    signature_vs: Mapped[str | None] = mapped_column(String(66))
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    rejection: Mapped[str | None] = mapped_column(String(40))
+    chain_tx_id: Mapped[int | None] = mapped_column(ForeignKey("chain_txs.id"), index=True)
+    tx_hash: Mapped[str | None] = mapped_column(String(66))
+    block_number: Mapped[int | None] = mapped_column(BigInteger)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[float] = mapped_column(default=0.0)  # retry backoff
+    created_at: Mapped[float] = mapped_column(default=time.time)
+    updated_at: Mapped[float] = mapped_column(default=time.time, onupdate=time.time)
+
+
+class ChainTx(Base):
+    """A transaction of the submitter account, recorded (signed, with its hash) before it is sent,
+    so a crash at any point leaves something to re-send or to confirm."""
+
+    __tablename__ = "chain_txs"
+    __table_args__ = (
+        UniqueConstraint("account", "nonce"),
+        Index("chain_txs_by_status", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    account: Mapped[str] = mapped_column(String(42))
+    nonce: Mapped[int] = mapped_column(BigInteger)
+    tx_hash: Mapped[str] = mapped_column(String(66))
+    call_json: Mapped[str] = mapped_column(Text)  # to, data, gas: what a replacement re-signs
+    raw_tx: Mapped[str] = mapped_column(Text)
+    earlier_hashes: Mapped[str] = mapped_column(Text, default="")  # replaced by a higher fee
+    fee_json: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="sent")  # sent|mined|confirmed|failed|dropped
+    block_number: Mapped[int | None] = mapped_column(BigInteger)
+    sent_at: Mapped[float] = mapped_column(default=time.time)
+    lease_until: Mapped[float] = mapped_column(default=0.0)
+
+
+class NonceCursor(Base):
+    __tablename__ = "nonce_cursors"
+
+    account: Mapped[str] = mapped_column(String(42), primary_key=True)
+    next_nonce: Mapped[int] = mapped_column(BigInteger)
+
+
+class IdempotencyRecord(Base):
+    __tablename__ = "idempotency_records"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)  # api key id + client key
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[int] = mapped_column(BigInteger, default=now_s)

@@ -1,0 +1,1 @@
+"""Relay services: the domain logic between the API and the chain / database."""

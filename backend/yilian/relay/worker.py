@@ -1,0 +1,87 @@
+"""The outbox worker: sign, batch, submit, follow to confirmation; forever, surviving outages.
+
+Everything it knows is in the database, so a restart (or a SIGKILL) resumes where it stopped.
+"""
+
+import logging
+import threading
+import time
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+from web3.exceptions import Web3Exception
+
+from yilian.relay import metrics
+from yilian.relay.config import Settings
+from yilian.relay.db.models import Attestation
+from yilian.relay.services.chain import RelayChain
+from yilian.relay.services.outbox import sign_pending, submit_batch
+from yilian.relay.services.tracking import track
+from yilian.relay.services.transactions import Submitter
+
+log = logging.getLogger(__name__)
+# What an outage looks like from here: the node or the database not answering.
+_TRANSIENT = (Web3Exception, OSError, OperationalError, TimeoutError)
+
+
+class OutboxWorker:
+    def __init__(self, sessions: sessionmaker[Session], chain: RelayChain, settings: Settings) -> None:
+        self.sessions = sessions
+        self.chain = chain
+        self.settings = settings
+        self.submitter = Submitter(chain.w3, chain.submitter, settings)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def run_once(self) -> None:
+        sign_pending(self.sessions, self.chain)
+        while submit_batch(self.sessions, self.chain, self.submitter, self.settings) is not None:
+            pass
+        track(self.sessions, self.chain, self.submitter, self.settings)
+        self._observe_queue()
+
+    def run_forever(self) -> None:
+        failures = 0
+        while not self._stop.is_set():
+            try:
+                self.run_once()
+                failures = 0
+                self._stop.wait(self.settings.poll_interval_s)
+            except _TRANSIENT as error:
+                failures += 1
+                metrics.WORKER_ERRORS.labels(type(error).__name__).inc()
+                log.warning("outbox worker: %s; retrying", type(error).__name__)
+                self._stop.wait(min(30.0, self.settings.poll_interval_s * 2**failures))
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self.run_forever, name="outbox-worker", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def _observe_queue(self) -> None:
+        with self.sessions() as session:
+            counts = session.execute(
+                select(Attestation.status, func.count()).group_by(Attestation.status)
+            ).all()
+        for status, count in counts:
+            metrics.QUEUE_DEPTH.labels(status).set(count)
+
+
+def wait_until_idle(worker: OutboxWorker, timeout_s: float) -> None:
+    """Runs the worker until nothing is pending, signed or submitted (tests, benchmarks)."""
+    deadline = time.time() + timeout_s
+    while time.time() < deadline:
+        worker.run_once()
+        with worker.sessions() as session:
+            open_count = session.scalar(
+                select(func.count()).where(Attestation.status.in_(("pending", "signed", "submitted")))
+            )
+        if not open_count:
+            return
+        time.sleep(worker.settings.poll_interval_s)
+    raise TimeoutError("outbox still busy")
