@@ -1,0 +1,95 @@
+"""Sending transactions and waiting for them, from a private key or an account the node unlocks.
+
+Scripts, deployment and benchmarks send one transaction at a time and need its receipt before
+the next step; this module is that loop, with the fee choice the project's chains need.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from eth_account import Account
+from eth_account.signers.local import LocalAccount
+from eth_utils import is_address, to_checksum_address
+from hexbytes import HexBytes
+from web3 import Web3
+from web3.types import TxParams, TxReceipt
+
+# Headroom over eth_estimateGas: estimates are exact on ganache and Hardhat, but a PoA node's
+# estimate can run short of what a state change between estimate and inclusion needs.
+_GAS_HEADROOM = 1.2
+_FEE_KEYS = ("gasPrice", "maxFeePerGas", "maxPriorityFeePerGas")
+
+
+class Transactable(Protocol):
+    """A web3 contract function call or constructor call: anything with `build_transaction`."""
+
+    def build_transaction(self, transaction: TxParams | None = None) -> TxParams: ...
+
+
+class TransactionFailed(RuntimeError):
+    def __init__(self, receipt: TxReceipt) -> None:
+        super().__init__(
+            f"transaction {receipt['transactionHash'].hex()} reverted in block "
+            f"{receipt['blockNumber']} (gas used {receipt['gasUsed']})"
+        )
+        self.receipt = receipt
+
+
+def fee_fields(w3: Web3) -> TxParams:
+    """EIP-1559 fees when the chain has a base fee, else a legacy gas price.
+
+    Zero-gas PoA chains (Besu QBFT, GoQuorum) and pre-london chains have no `baseFeePerGas` in
+    their blocks and reject type-2 transactions; web3's own default would send type 2 anyway.
+    """
+    base_fee = w3.eth.get_block("latest").get("baseFeePerGas")
+    if base_fee is None:
+        return {"gasPrice": w3.eth.gas_price}
+    tip = w3.eth.max_priority_fee
+    # Twice the base fee still pays after six full blocks of 12.5 % base-fee increases.
+    return {"maxFeePerGas": 2 * base_fee + tip, "maxPriorityFeePerGas": tip}
+
+
+class Sender:
+    """Sends from `key_or_address`: a private key signs here; an address is unlocked on the node."""
+
+    def __init__(self, w3: Web3, key_or_address: str | bytes, *, receipt_timeout: float = 120) -> None:
+        self.w3 = w3
+        self.receipt_timeout = receipt_timeout
+        self._account: LocalAccount | None = None
+        if isinstance(key_or_address, str) and is_address(key_or_address):
+            self.address = to_checksum_address(key_or_address)
+        else:
+            self._account = Account.from_key(key_or_address)
+            self.address = self._account.address
+
+    def transact(self, call: Transactable) -> TxReceipt:
+        """Builds (estimating gas), sends and waits for `call`; raises if it reverts."""
+        fees = fee_fields(self.w3)
+        built = call.build_transaction({"from": self.address, **fees})
+        # With a gas price strategy set (Brownie sets one), web3 adds a gasPrice next to our
+        # EIP-1559 fees, a mix nodes reject: keep only the fee fields chosen above.
+        tx: TxParams = {k: v for k, v in built.items() if k not in _FEE_KEYS or k in fees}  # type: ignore[assignment]
+        gas_limit = self.w3.eth.get_block("latest")["gasLimit"]
+        tx["gas"] = min(int(tx["gas"] * _GAS_HEADROOM), gas_limit)
+        return self.wait(self.send(tx))
+
+    def send(self, tx: TxParams) -> HexBytes:
+        """Sends a complete transaction (gas and fees set) without waiting."""
+        if self._account is None:
+            return self.w3.eth.send_transaction(tx)
+        # The node's pending count includes our own earlier, still unmined transactions.
+        nonce = self.w3.eth.get_transaction_count(self.address, "pending")
+        signed = self._account.sign_transaction({**tx, "nonce": nonce})
+        return self.w3.eth.send_raw_transaction(signed.raw_transaction)
+
+    def wait(self, tx_hash: HexBytes) -> TxReceipt:
+        receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=self.receipt_timeout, poll_latency=0.05)
+        if receipt["status"] != 1:
+            raise TransactionFailed(receipt)
+        return receipt
+
+
+def as_hex(value: bytes) -> str:
+    """0x-prefixed hex of bytes-like values (HexBytes.hex() has no prefix in web3 7)."""
+    return "0x" + bytes(value).hex()
