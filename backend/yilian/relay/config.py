@@ -12,16 +12,11 @@ from eth_account import Account
 from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEV_MNEMONIC = "test test test test test test test test test test test junk"
+from yilian.chain.localchain import dev_private_key
+
 DEV_SUBMITTER_INDEX = 0  # the deployer: admin, registrar, merchant manager on the local chain
 DEV_ATTESTER_INDEX = 1
 DEV_FACE_PROVIDER_KEY = "0x" + "fa" * 32  # the fake identity provider of local runs and tests
-
-
-def dev_key(index: int) -> str:
-    Account.enable_unaudited_hdwallet_features()
-    account = Account.from_mnemonic(DEV_MNEMONIC, account_path=f"m/44'/60'/0'/0/{index}")
-    return account.key.hex()
 
 
 class Settings(BaseSettings):
@@ -36,6 +31,10 @@ class Settings(BaseSettings):
     attester_key: SecretStr | None = None
     submitter_key: SecretStr | None = None
     custody_secret: SecretStr | None = None  # encrypts the keys of custodial volunteers
+    # Signs volunteer service certificates (志愿服务证明) for the organisations the relay serves.
+    # Verifiers require it to manage the organisation on chain (registry.addOrganisationManager).
+    # Development default: dev account 0, which manages every organisation the relay creates.
+    certificate_issuer_key: SecretStr | None = None
     face_provider_address: str | None = None
 
     batch_max_size: int = 50
@@ -63,7 +62,13 @@ class Settings(BaseSettings):
         if self.environment == "production":
             missing = [
                 name
-                for name in ("attester_key", "submitter_key", "custody_secret", "face_provider_address")
+                for name in (
+                    "attester_key",
+                    "submitter_key",
+                    "custody_secret",
+                    "face_provider_address",
+                    "certificate_issuer_key",
+                )
                 if getattr(self, name) is None
             ]
             if missing:
@@ -72,11 +77,15 @@ class Settings(BaseSettings):
 
     @cached_property
     def attester(self) -> str:
-        return self._secret(self.attester_key) or dev_key(DEV_ATTESTER_INDEX)
+        return self._secret(self.attester_key) or dev_private_key(DEV_ATTESTER_INDEX)
 
     @cached_property
     def submitter(self) -> str:
-        return self._secret(self.submitter_key) or dev_key(DEV_SUBMITTER_INDEX)
+        return self._secret(self.submitter_key) or dev_private_key(DEV_SUBMITTER_INDEX)
+
+    @cached_property
+    def certificate_issuer(self) -> str:
+        return self._secret(self.certificate_issuer_key) or dev_private_key(DEV_SUBMITTER_INDEX)
 
     @cached_property
     def custody_password(self) -> str:

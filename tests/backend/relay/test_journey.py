@@ -1,7 +1,6 @@
 """The story an app lives: register → activity → check in → check out → hours on chain."""
 
 import pytest
-
 from yilian.relay.worker import wait_until_idle
 
 from .scenario import Scenario

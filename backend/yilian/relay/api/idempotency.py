@@ -38,7 +38,10 @@ def run_idempotent(
             status, body = handler(session)
             body = jsonable_encoder(body)
             if record_key:
-                session.add(IdempotencyRecord(key=record_key, request_hash=request_hash, status_code=status, body=json.dumps(body)))
+                record = IdempotencyRecord(
+                    key=record_key, request_hash=request_hash, status_code=status, body=json.dumps(body)
+                )
+                session.add(record)
             return JSONResponse(body, status_code=status)
     except IntegrityError as error:
         if record_key:

@@ -102,20 +102,24 @@ def check_out(
     visit.status, visit.checked_out_at, visit.evidence = "closed", at, canonical(bundle)
     if minutes == 0:
         return visit, None
-    attestation = _store_attestation(session, visit, volunteer, minutes)
+    attestation = _store_attestation(session, visit, volunteer, activity, minutes)
     sign_attestation(chain, attestation)
     return visit, attestation
 
 
-def _store_attestation(session: Session, visit: CheckIn, volunteer: Volunteer, minutes: int) -> Attestation:
+def _store_attestation(
+    session: Session, visit: CheckIn, volunteer: Volunteer, activity: Activity, minutes: int
+) -> Attestation:
+    # The attested interval is the part inside the activity window, which is what the minutes
+    # count and all the ledger accepts; the evidence keeps the times as they happened.
     attestation = Attestation(
         uid="0x" + uid(volunteer.address, visit.activity_id, visit.session).hex(),
         check_in_id=visit.id,
         volunteer_address=volunteer.address,
         activity_id=visit.activity_id,
         session=visit.session,
-        check_in=visit.checked_in_at,
-        check_out=visit.checked_out_at,
+        check_in=max(visit.checked_in_at, activity.starts_at),
+        check_out=min(visit.checked_out_at, activity.ends_at),
         minutes=minutes,
         evidence_hash=evidence_hash(visit.evidence),
         status="pending",

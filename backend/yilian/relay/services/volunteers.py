@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 
 from eth_account import Account
+from eth_utils import is_checksum_address, is_checksum_formatted_address
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from web3 import Web3
@@ -91,9 +92,19 @@ def get_volunteer(session: Session, app_user_id: str) -> Volunteer:
 def _wallet(address: str | None, custody_password: str) -> tuple[str | None, str]:
     """The volunteer's own address, or a new custodial key kept encrypted by the relay."""
     if address is not None:
-        if not Web3.is_address(address):
+        if not _usable_address(address):
             raise Unprocessable(f"{address!r} is not an Ethereum address", code="invalid_address")
         return None, Web3.to_checksum_address(address)
     account = Account.create()
     keystore = Account.encrypt(account.key, custody_password, kdf="scrypt", iterations=KEYSTORE_SCRYPT_N)
     return json.dumps(keystore), account.address
+
+
+def _usable_address(address: str) -> bool:
+    """Hex, not the zero address (the registry refuses it) and, when written in mixed case, with
+    a correct EIP-55 checksum: a wrong one is a typo, and web3's is_address no longer checks it."""
+    if not Web3.is_address(address):
+        return False
+    if is_checksum_formatted_address(address) and not is_checksum_address(address):
+        return False
+    return int(address, 16) != 0

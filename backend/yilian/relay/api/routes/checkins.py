@@ -24,10 +24,11 @@ def check_in(
 ) -> JSONResponse:  # fmt: skip
     """Checks a volunteer in after verifying the activity window, the geofence, the venue's
     sign-in code and the identity provider's face assertion."""
-    at = event_time(clock, settings, body.client_time)
     location = checkins.Location(body.location.latitude, body.location.longitude, body.location.accuracy_m)
 
     def handler(session):  # type: ignore[no-untyped-def]
+        # Inside the handler: a replayed retry gets its first answer even after the clock moved on.
+        at = event_time(clock, settings, body.client_time)
         visit = checkins.check_in(
             session, settings, activity_id=activity_id, app_user_id=body.app_user_id, location=location,
             signin_code=body.signin_code, face=body.face_assertion, at=at,
@@ -46,10 +47,10 @@ def check_out(
     clock: ClockDep, api_key: App, idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:  # fmt: skip
     """Checks out: computes the service minutes and queues the signed hour attestation."""
-    at = event_time(clock, settings, body.client_time)
     location = checkins.Location(body.location.latitude, body.location.longitude, body.location.accuracy_m)
 
     def handler(session):  # type: ignore[no-untyped-def]
+        at = event_time(clock, settings, body.client_time)  # see check_in
         visit, attestation = checkins.check_out(
             session, chain, check_in_id=check_in_id, app_user_id=body.app_user_id, location=location, at=at
         )

@@ -1,9 +1,11 @@
 """Volunteers: register, read (with minutes and 益币 from the chain), suspend."""
 
+import contextlib
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header
 from fastapi.responses import JSONResponse
+from web3.exceptions import Web3Exception
 
 from yilian.relay.api.deps import ChainDep, SessionsDep, SettingsDep, SubmitterDep, require
 from yilian.relay.api.idempotency import run_idempotent
@@ -11,6 +13,7 @@ from yilian.relay.api.presenters import volunteer_out
 from yilian.relay.api.schemas import SuspendIn, VolunteerIn, VolunteerOut
 from yilian.relay.db.models import ApiKey, ChainTx
 from yilian.relay.services import volunteers
+from yilian.relay.services.transactions import Submitter
 
 router = APIRouter(prefix="/v1/volunteers", tags=["volunteers"])
 
@@ -49,7 +52,10 @@ def register_volunteer(
 
 @router.get("/{app_user_id}", response_model=VolunteerOut)
 def read_volunteer(
-    app_user_id: str, sessions: SessionsDep, chain: ChainDep, _: Annotated[ApiKey, Depends(require("app", "organiser", "auditor"))]
+    app_user_id: str,
+    sessions: SessionsDep,
+    chain: ChainDep,
+    _: Annotated[ApiKey, Depends(require("app", "organiser", "auditor"))],
 ) -> VolunteerOut:
     """The volunteer's record, with minutes served and 益币 balance as the chain has them now."""
     with sessions() as session:
@@ -89,10 +95,8 @@ def suspend_volunteer(
     return response
 
 
-def _broadcast(submitter, sent: list[ChainTx]) -> None:  # type: ignore[no-untyped-def]
-    """Best effort: a transaction that does not go out now is re-sent by the worker."""
+def _broadcast(submitter: Submitter, sent: list[ChainTx]) -> None:
+    """Best effort: a recorded transaction that does not go out now is re-sent by the worker."""
     for chain_tx in sent:
-        try:
+        with contextlib.suppress(Web3Exception, OSError):
             submitter.broadcast(chain_tx)
-        except Exception:  # noqa: BLE001 - recorded already; the worker's tracker retries
-            pass
