@@ -1,0 +1,153 @@
+"""Merchants (the alliance administrator) and redemption vouchers for custodial volunteers (apps).
+
+Merchants run their own wallets (`yilian merchant …`); these routes are the administrator's side
+and the signature a custodial volunteer cannot make alone.
+"""
+
+from dataclasses import asdict
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field
+
+from yilian.chain.transactions import as_hex
+from yilian.merchant.offers import OfferTerms
+from yilian.relay.api.deps import (
+    ChainDep,
+    ClockDep,
+    SessionsDep,
+    SettingsDep,
+    SubmitterDep,
+    require,
+)
+from yilian.relay.api.schemas import SuspendIn
+from yilian.relay.db.models import ApiKey
+from yilian.relay.services import merchants
+
+router = APIRouter(prefix="/v1", tags=["merchants and vouchers"])
+Admin = Annotated[ApiKey, Depends(require("admin"))]
+App = Annotated[ApiKey, Depends(require("app"))]
+YICOIN_UNITS = "益币 base units (2 decimals): 500 = 5.00 益币"
+
+
+class MerchantIn(BaseModel):
+    address: str = Field(description="The merchant's own wallet address")
+    kind: Literal["business", "public_benefit"]
+    name: str = Field(min_length=1, max_length=200, description="keccak256 of it is the profile hash")
+
+
+class MerchantOut(BaseModel):
+    address: str
+    kind: str
+    status: str
+    profile_hash: str
+    tx_hash: str
+    block_number: int
+
+
+class OfferIn(BaseModel):
+    price: int = Field(gt=0, lt=2**128, description=f"Per item, in {YICOIN_UNITS}")
+    stock: int = Field(ge=0, lt=2**32)
+    valid_from: int = Field(ge=0, lt=2**40, description="Unix seconds")
+    valid_until: int = Field(ge=0, lt=2**40, description="Unix seconds")
+    metadata_hash: str = Field(
+        pattern=r"^0x[0-9a-fA-F]{64}$",
+        description="keccak-256 of the offer's metadata document, as "
+        "`yilian merchant offers create --metadata-file` computes it",
+    )
+
+
+class OfferOut(BaseModel):
+    offer_id: int
+    merchant: str
+    price: int
+    stock: int
+    valid_from: int
+    valid_until: int
+    metadata_hash: str
+    tx_hash: str
+    block_number: int
+
+
+class VoucherIn(BaseModel):
+    offer_id: int = Field(ge=1, lt=2**64)
+    quantity: int = Field(ge=1, lt=2**32)
+    max_amount: int | None = Field(None, ge=1, lt=2**256, description=f"Default: price × quantity; {YICOIN_UNITS}")
+    valid_for_s: int = Field(600, ge=30, le=7 * 86_400, description="Until the voucher expires")
+
+
+class VoucherOut(BaseModel):
+    payload: str = Field(description="Show as a QR code; the merchant runs `yilian merchant redeem` on it")
+    volunteer: str
+    offer_id: int
+    quantity: int
+    max_amount: int
+    nonce: str = Field(description="256-bit, as a decimal string")
+    deadline: int
+
+
+@router.post("/merchants", status_code=201, response_model=MerchantOut)
+def register_merchant(
+    body: MerchantIn, sessions: SessionsDep, chain: ChainDep, submitter: SubmitterDep,
+    settings: SettingsDep, _: Admin,
+) -> MerchantOut:  # fmt: skip
+    """Registers a business or a public-benefit provider (wetland park, clinic) in the alliance."""
+    record = merchants.register_merchant(
+        sessions, chain, submitter, address=body.address, kind=body.kind, name=body.name,
+        timeout_s=settings.receipt_timeout_s,
+    )  # fmt: skip
+    return MerchantOut(**asdict(record))
+
+
+@router.post("/merchants/{address}/suspend", response_model=MerchantOut)
+def suspend_merchant(
+    address: str, body: SuspendIn, sessions: SessionsDep, chain: ChainDep, submitter: SubmitterDep,
+    settings: SettingsDep, _: Admin,
+) -> MerchantOut:  # fmt: skip
+    """Suspends a merchant: volunteers can no longer redeem there; it may still settle."""
+    record = merchants.suspend_merchant(
+        sessions, chain, submitter, address=address, reason=body.reason,
+        timeout_s=settings.receipt_timeout_s,
+    )  # fmt: skip
+    return MerchantOut(**asdict(record))
+
+
+@router.post("/merchants/{address}/offers", status_code=201, response_model=OfferOut)
+def create_offer(
+    address: str, body: OfferIn, sessions: SessionsDep, chain: ChainDep, submitter: SubmitterDep,
+    settings: SettingsDep, _: Admin,
+) -> OfferOut:  # fmt: skip
+    """Publishes an offer for a merchant, e.g. a public-benefit provider's wetland-park tickets."""
+    metadata_hash = bytes.fromhex(body.metadata_hash[2:])
+    terms = OfferTerms(body.price, body.stock, body.valid_from, body.valid_until, metadata_hash)
+    offer, receipt = merchants.create_offer(
+        sessions, chain, submitter, merchant=address, terms=terms,
+        timeout_s=settings.receipt_timeout_s,
+    )  # fmt: skip
+    return OfferOut(
+        offer_id=offer.offer_id, merchant=offer.merchant, price=terms.price, stock=terms.stock,
+        valid_from=terms.valid_from, valid_until=terms.valid_until,
+        metadata_hash="0x" + terms.metadata_hash.hex(),
+        tx_hash=as_hex(receipt["transactionHash"]), block_number=receipt["blockNumber"],
+    )  # fmt: skip
+
+
+@router.post("/volunteers/{app_user_id}/vouchers", status_code=201, response_model=VoucherOut)
+def issue_voucher(
+    app_user_id: str, body: VoucherIn, sessions: SessionsDep, chain: ChainDep,
+    settings: SettingsDep, clock: ClockDep, _: App,
+) -> VoucherOut:  # fmt: skip
+    """Signs a redemption voucher for a custodial volunteer (the relay holds their key). A
+    volunteer with their own wallet gets 409 `volunteer_holds_own_key`: the wallet signs."""
+    with sessions() as session:
+        signed = merchants.custodial_voucher(
+            session, chain, app_user_id=app_user_id, offer_id=body.offer_id, quantity=body.quantity,
+            max_amount=body.max_amount, deadline=int(clock()) + body.valid_for_s,
+            custody_password=settings.custody_password,
+        )  # fmt: skip
+    voucher = signed.voucher
+    return VoucherOut(
+        payload=signed.payload(), volunteer=voucher.volunteer, offer_id=voucher.offer_id,
+        quantity=voucher.quantity, max_amount=voucher.max_amount, nonce=str(voucher.nonce),
+        deadline=voucher.deadline,
+    )  # fmt: skip

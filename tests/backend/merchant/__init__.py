@@ -1,0 +1,1 @@
+"""`yilian merchant` and the relay's merchant endpoints, on a real chain."""

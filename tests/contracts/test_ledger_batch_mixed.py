@@ -1,0 +1,96 @@
+"""A batch accepts every valid item and reports each invalid one with its reason, without
+reverting; resubmitting the batch accepts nothing twice."""
+
+from typing import NamedTuple
+
+import pytest
+from helpers_ledger import Rejection, accepted_uids, rejections, uid_of, unregistered_account
+
+
+class Item(NamedTuple):
+    reason: int  # Rejection.NONE for a valid item
+    volunteer: str
+    activity_id: int
+    session: int
+    signed: tuple
+
+    @property
+    def uid(self):
+        return uid_of(self.volunteer, self.activity_id, self.session)
+
+    def rejected(self, reason):
+        return self.uid, self.volunteer, self.activity_id, reason
+
+
+@pytest.fixture
+def items(ledger, registry, auditor, activity, volunteers, sign, outsider):
+    """Two valid items and one item for each rejection. Before the batch Alice has session 1
+    accepted (30 min) and session 2 revoked."""
+    alice, bob = volunteers
+    stranger = unregistered_account()
+    ledger.attest(sign(alice, activity, session=1, minutes=30), {"from": alice})
+    ledger.attest(sign(alice, activity, session=2, minutes=30), {"from": alice})
+    ledger.revoke(alice, activity, 2, "duplicate", {"from": auditor})
+    starts_at = registry.activity(activity)["startsAt"]
+
+    def item(reason, volunteer, session=0, activity_id=activity, **signing):
+        signed = sign(volunteer, activity_id, session=session, **signing)
+        return Item(reason, str(volunteer), activity_id, session, signed)
+
+    garbled = item(Rejection.INVALID_SIGNATURE, bob, 0)
+    return [
+        item(Rejection.NONE, alice, 0, minutes=60),
+        garbled._replace(signed=(garbled.signed[0], bytes(32), bytes(32))),
+        item(Rejection.SIGNER_NOT_ATTESTER, bob, 1, signer=outsider),
+        item(Rejection.ALREADY_ACCEPTED, alice, 1),
+        item(Rejection.ALREADY_REVOKED, alice, 2),
+        item(Rejection.SESSION_OUT_OF_RANGE, alice, 16),
+        item(Rejection.INVALID_SERVICE_TIME, bob, 2, minutes=0),
+        item(Rejection.VOLUNTEER_NOT_ACTIVE, stranger),
+        item(Rejection.UNKNOWN_ACTIVITY, alice, activity_id=99),
+        item(Rejection.OUTSIDE_ACTIVITY_WINDOW, bob, 3, check_in=starts_at - 60,
+             check_out=starts_at + 3600),
+        item(Rejection.OVER_MINUTE_CAP, bob, 4, minutes=601),
+        item(Rejection.NONE, bob, 5, minutes=30),
+    ]
+
+
+def submit(ledger, items, sender):
+    return ledger.attestBatch([i.signed for i in items], {"from": sender})
+
+
+def test_batch_accepts_the_valid_items_and_reports_each_rejection(ledger, items, bob):
+    assert ledger.attestBatch.call([i.signed for i in items], {"from": bob}) == 2
+
+    tx = submit(ledger, items, bob)
+
+    assert tx.status == 1
+    assert accepted_uids(tx) == [i.uid for i in items if i.reason == Rejection.NONE]
+    assert rejections(tx) == [i.rejected(i.reason) for i in items if i.reason != Rejection.NONE]
+
+
+def test_batch_takes_effect_for_the_valid_items_only(ledger, yicoin, items, bob, activity,
+                                                     volunteers):
+    alice, _ = volunteers
+    submit(ledger, items, bob)
+
+    assert ledger.minutesInActivity(alice, activity) == 30 + 60
+    assert ledger.minutesInActivity(bob, activity) == 30
+    assert yicoin.balanceOf(bob) == 500
+    assert ledger.minutesServed(unregistered_account()) == 0
+
+
+def test_resubmitted_batch_reports_its_accepted_items_as_already_accepted(
+    ledger, yicoin, items, bob
+):
+    submit(ledger, items, bob)
+    supply = yicoin.totalSupply()
+
+    tx = submit(ledger, items, bob)
+
+    assert accepted_uids(tx) == []
+    assert rejections(tx) == [
+        i.rejected(Rejection.ALREADY_ACCEPTED if i.reason == Rejection.NONE else i.reason)
+        for i in items
+    ]
+    assert yicoin.totalSupply() == supply
