@@ -2,11 +2,15 @@
 
 import typer
 
-from yilian.cli import dev, relay
+from yilian.cli import audit, certificate, dev, merchant, relay, stats
 
 app = typer.Typer(help="Yilian (益链): volunteer hours and 益币 on chain.", no_args_is_help=True)
 app.add_typer(relay.app, name="relay")
 app.add_typer(dev.app, name="dev")
+app.add_typer(merchant.app, name="merchant")
+app.command("audit")(audit.audit)
+app.add_typer(certificate.app, name="certificate")
+app.command("stats")(stats.stats)
 
 if __name__ == "__main__":
     app()

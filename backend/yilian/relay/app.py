@@ -6,7 +6,16 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from yilian.relay.api import errors
-from yilian.relay.api.routes import activities, attestations, checkins, health, volunteers
+from yilian.relay.api.routes import (
+    activities,
+    attestations,
+    certificates,
+    checkins,
+    health,
+    merchants,
+    stats,
+    volunteers,
+)
 from yilian.relay.config import Settings
 from yilian.relay.db.migrate import upgrade
 from yilian.relay.db.session import make_engine, make_sessionmaker
@@ -42,6 +51,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     errors.install(app)
-    for module in (volunteers, activities, checkins, attestations, health):
+    for module in (volunteers, activities, checkins, attestations, merchants, certificates, stats, health):
         app.include_router(module.router)
     return app

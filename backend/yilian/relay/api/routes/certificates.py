@@ -1,0 +1,64 @@
+"""Volunteer service certificates (志愿服务证明): issued by organisers, verified by anyone."""
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, ConfigDict, Field
+
+from yilian.certificates.issue import issue_certificate
+from yilian.certificates.model import SignedCertificate
+from yilian.certificates.verify import verify_certificate
+from yilian.relay.api.deps import ChainDep, ClockDep, SessionsDep, SettingsDep, require
+from yilian.relay.db.models import ApiKey
+from yilian.relay.services.errors import Unprocessable
+from yilian.stats.period import Period
+
+router = APIRouter(prefix="/v1/certificates", tags=["certificates"])
+
+
+class CertificateIn(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    app_user_id: str
+    organisation_id: int = Field(description="The issuing organisation: its activities are certified")
+    period_from: date = Field(alias="from")
+    period_to: date = Field(alias="to")
+
+
+class VerificationOut(BaseModel):
+    valid: bool
+    reasons: list[str]
+    hash: str = Field(description="Recomputed from the certificate's content")
+    signer: str | None = Field(description="The address the signature recovers to")
+
+
+@router.post("", status_code=201, response_model=SignedCertificate)
+def issue(
+    body: CertificateIn, sessions: SessionsDep, chain: ChainDep, settings: SettingsDep, clock: ClockDep,
+    _: Annotated[ApiKey, Depends(require("organiser"))],
+) -> SignedCertificate:  # fmt: skip
+    """Certifies the volunteer's confirmed, unrevoked sessions in the organisation's activities
+    over the period (dates in China Standard Time, both included), signed with the relay's
+    certificate issuer key."""
+    try:
+        period = Period(body.period_from, body.period_to)
+    except ValueError as error:
+        raise Unprocessable(str(error), code="invalid_period") from error
+    with sessions() as session:
+        return issue_certificate(
+            session, chain.w3, chain.manifest, app_user_id=body.app_user_id,
+            organisation_id=body.organisation_id, period=period,
+            issuer_key=settings.certificate_issuer, now=int(clock()),
+        )  # fmt: skip
+
+
+@router.post("/verify", response_model=VerificationOut)
+def verify(
+    body: SignedCertificate, chain: ChainDep,
+    _: Annotated[ApiKey, Depends(require("app", "organiser", "auditor"))],
+) -> VerificationOut:  # fmt: skip
+    """Checks the signature, the totals and every session against the chain; `reasons` says
+    what fails, naming the session."""
+    result = verify_certificate(chain.w3, chain.manifest, body)
+    return VerificationOut(valid=result.valid, reasons=result.reasons, hash=result.hash, signer=result.signer)

@@ -1,0 +1,147 @@
+"""Certificates issued through the relay from the journey, verified against the chain; every
+kind of tampering, and a revocation after issue, makes verification fail with a reason."""
+
+import base64
+import copy
+import json
+import re
+import zlib
+from pathlib import Path
+
+from typer.testing import CliRunner
+from yilian.chain.localchain import dev_address
+from yilian.cli.main import app
+
+from tests.backend.audit.journey import AUDITOR, Journey
+
+
+def issue(journey: Journey, volunteer: int = 0, organisation: int = 0):  # type: ignore[no-untyped-def]
+    first, last = journey.period()
+    body = {"app_user_id": journey.volunteers[volunteer]["app_user_id"],
+            "organisation_id": journey.organisations[organisation], "from": first, "to": last}  # fmt: skip
+    return journey.relay.client.post("/v1/certificates", json=body, headers=journey.relay.headers("organiser"))
+
+
+def verify(journey: Journey, certificate: dict) -> dict:
+    response = journey.relay.client.post(
+        "/v1/certificates/verify", json=certificate, headers=journey.relay.headers("app")
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_an_issued_certificate_lists_the_sessions_and_verifies(journey: Journey) -> None:
+    response = issue(journey)
+
+    assert response.status_code == 201, response.text
+    signed = response.json()
+    cert = signed["certificate"]
+    volunteer = journey.volunteers[0]
+    expected = [s for s in journey.standing() if s.volunteer == volunteer["address"]
+                and s.activity_id == journey.activities[0]["id"]]  # fmt: skip
+    assert [(s["uid"], s["minutes"]) for s in cert["services"]] == [(s.uid, s.minutes) for s in expected]
+    assert (cert["total_sessions"], cert["total_minutes"], cert["total_hours"]) == (2, 130, "2.16")
+    assert cert["volunteer"] == {"real_name": volunteer["real_name"], "id_number_masked": volunteer["id_number_masked"],
+                                 "address": volunteer["address"]}  # fmt: skip
+    assert "*" in cert["volunteer"]["id_number_masked"]
+    assert cert["issuer"]["address"] == dev_address(0)  # the development issuer key
+    assert cert["issuer"]["organisation_name"] == "西湖区青年志愿者协会"
+    assert verify(journey, signed) == {"valid": True, "reasons": [], "hash": signed["hash"], "signer": dev_address(0)}
+
+
+def test_changed_hours_fail_naming_the_session(journey: Journey) -> None:
+    signed = issue(journey).json()
+    forged = copy.deepcopy(signed)
+    service = forged["certificate"]["services"][0]
+    service["minutes"] += 60
+    forged["certificate"]["total_minutes"] += 60
+    forged["certificate"]["total_hours"] = "3.16"
+
+    result = verify(journey, forged)
+
+    assert result["valid"] is False
+    named = [reason for reason in result["reasons"] if service["uid"] in reason]
+    assert named and "the chain has 90" in named[0]
+    assert any("changed after signing" in reason for reason in result["reasons"])
+
+
+def test_an_altered_signature_fails(journey: Journey) -> None:
+    signed = issue(journey).json()
+    signature = bytearray.fromhex(signed["signature"][2:])
+    signature[5] ^= 0x01
+    forged = {**signed, "signature": "0x" + signature.hex()}
+
+    result = verify(journey, forged)
+
+    assert result["valid"] is False
+    assert any("signature" in reason for reason in result["reasons"]), result["reasons"]
+
+
+def test_a_session_revoked_after_issue_makes_the_certificate_fail(journey: Journey) -> None:
+    signed = issue(journey).json()
+    revoked = signed["certificate"]["services"][1]
+    ledger = journey.contract("HourLedger")
+    journey.send(AUDITOR, ledger.functions.revoke(
+        signed["certificate"]["volunteer"]["address"], revoked["activity_id"], revoked["session"], "重复签到"
+    ))  # fmt: skip
+
+    result = verify(journey, signed)
+
+    assert result["valid"] is False
+    assert result["reasons"] == [
+        f"session {revoked['uid']} (activity {revoked['activity_id']}, session {revoked['session']}) "
+        "was revoked on chain"
+    ]
+    # A certificate issued now leaves the revoked session out, and verifies.
+    reissued = issue(journey).json()
+    assert [s["uid"] for s in reissued["certificate"]["services"]] == [signed["certificate"]["services"][0]["uid"]]
+    assert verify(journey, reissued)["valid"] is True
+
+
+def test_only_revoked_service_gives_no_certificate(journey: Journey) -> None:
+    response = issue(journey, volunteer=0, organisation=1)  # its one session there was revoked
+
+    assert response.status_code == 422
+    assert response.json()["code"] == "no_service_in_period"
+
+
+def _pdf_content(pdf: bytes) -> bytes:
+    """The page content streams decoded as reportlab writes them: ASCII85, then Flate."""
+    content = b""
+    for stream in re.findall(rb"stream\r?\n(.*?)endstream", pdf, re.S):
+        stream = stream.strip()
+        if stream.endswith(b"~>"):
+            stream = base64.a85decode(stream[:-2])
+        try:
+            content += zlib.decompress(stream)
+        except zlib.error:
+            content += stream
+    return content
+
+
+def test_the_cli_issues_verifies_and_prints(journey: Journey, tmp_path: Path) -> None:
+    chain = ["--rpc-url", journey.rpc_url, "--manifest", str(journey.manifest_path)]
+    runner = CliRunner()
+    first, last = journey.period()
+    issued = runner.invoke(app, [
+        "certificate", "issue", "--app-user-id", journey.volunteers[2]["app_user_id"],
+        "--organisation", str(journey.organisations[1]), "--from", first, "--to", last,
+        "--relay-db", journey.database_url, "--out", str(tmp_path / "cert.json"), *chain,
+    ])  # fmt: skip
+    assert issued.exit_code == 0, issued.output
+    assert runner.invoke(app, ["certificate", "verify", str(tmp_path / "cert.json"), *chain]).exit_code == 0
+
+    printed = runner.invoke(app, ["certificate", "pdf", str(tmp_path / "cert.json"), "-o", str(tmp_path / "cert.pdf")])
+    assert printed.exit_code == 0, printed.output
+    pdf = (tmp_path / "cert.pdf").read_bytes()
+    number = json.loads((tmp_path / "cert.json").read_text())["certificate"]["number"]
+    assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF") and len(pdf) > 5_000
+    assert number.encode() in _pdf_content(pdf)
+    assert b"STSong-Light" in pdf
+
+    forged = json.loads((tmp_path / "cert.json").read_text())
+    forged["certificate"]["services"][0]["check_out"] += 3600
+    (tmp_path / "forged.json").write_text(json.dumps(forged, ensure_ascii=False))
+    rejected = runner.invoke(app, ["certificate", "verify", str(tmp_path / "forged.json"), *chain])
+    assert rejected.exit_code == 1
+    assert "INVALID" in rejected.output and forged["certificate"]["services"][0]["uid"] in rejected.output
