@@ -148,3 +148,33 @@ def sign(ledger, attester):
 def volunteer_key():
     """A volunteer who holds their own key (for voucher signing)."""
     return Account.from_key("0x" + "c3" * 32)
+
+
+# --- Market fixtures (test_yicoin_*, test_alliance_*, test_stateful_*) ------------------------
+
+
+@pytest.fixture(scope="module")
+def offer(alliance, merchant):
+    """An offer of `merchant`: 3.00 益币 an item, 5 in stock, valid from a day ago for 30 days."""
+    from helpers_market import open_offer
+
+    return open_offer(alliance, merchant)
+
+
+@pytest.fixture(scope="module")
+def key_holder(registry, registrar, ledger, activity, sign, volunteer_key):
+    """`volunteer_key`'s address: a registered volunteer with 10.00 益币 (60 minutes) earned."""
+    from helpers_market import earn
+
+    registry.registerVolunteer(volunteer_key.address, os.urandom(32), {"from": registrar})
+    earn(ledger, sign, volunteer_key.address, activity, minutes=60)
+    return volunteer_key.address
+
+
+@pytest.fixture(scope="module")
+def holder(ledger, sign, activity, volunteers):
+    """Alice after an hour of service in `activity`: 10.00 益币."""
+    from helpers_market import earn
+
+    earn(ledger, sign, volunteers[0], activity)
+    return volunteers[0]
