@@ -8,7 +8,7 @@ SITE := $(VENV)/lib/python3.11/site-packages
 export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
 export SOLCX_BINARY_PATH := $(CURDIR)/tools/solc
 
-.PHONY: install networks compile run test test-contracts test-backend bench lint clean
+.PHONY: install networks compile run test test-contracts test-backend bench bench-relay bench-stats wrk bench-gas lint clean
 
 install: $(VENV)/.installed node_modules/.installed networks
 
@@ -39,8 +39,25 @@ test: install compile
 run: install compile
 	bash scripts/run_local.sh
 
-bench: install compile
-	$(PY) -m scripts.bench
+# Every benchmark; each writes its measured numbers to bench/<name>.md.
+bench: bench-gas bench-relay bench-stats
+
+# Gas per attestation, revocation, redemption and settlement on a fresh ganache → bench/gas.md.
+bench-gas: install compile
+	$(PY) scripts/bench_gas.py
+
+# Check-in/check-out API (SQLite, and PostgreSQL when reachable), signing, check-out → confirmed on
+# a Hardhat node and on ganache → bench/relay.md. Takes ~30 min; `--quick` for a small run.
+bench-relay: install compile wrk
+	$(PY) scripts/bench_relay.py
+
+# Statistics and audit reconciliation at district scale, no chain → bench/stats.md.
+bench-stats: install
+	@if [ -f scripts/bench_stats.py ]; then $(PY) scripts/bench_stats.py; else echo "no scripts/bench_stats.py: skipped"; fi
+
+# The relay benchmark's load generator (Debian's wrk, a C HTTP benchmarking tool).
+wrk:
+	@command -v wrk >/dev/null || apt-get install -y wrk
 
 lint: install
 	$(VENV)/bin/ruff check backend scripts tests

@@ -53,7 +53,7 @@ contract MerchantAlliance is IMerchantAlliance, AccessControl, EIP712 {
     /// @inheritdoc IMerchantAlliance
     function reinstateMerchant(address account) external onlyRole(MERCHANT_MANAGER_ROLE) {
         MerchantStatus status = _merchants[account].status;
-        if (status != MerchantStatus.Suspended) revert AllianceMerchantNotActive(account, status);
+        if (status != MerchantStatus.Suspended) revert AllianceMerchantNotSuspended(account, status);
         _merchants[account].status = MerchantStatus.Active;
         emit MerchantReinstated(account);
     }

@@ -18,6 +18,7 @@ from eth_utils import to_checksum_address
 from web3 import Web3
 from web3.contract import Contract
 from web3.logs import DISCARD
+
 from yilian.chain.artifacts import PROJECT_ROOT, load_artifact
 from yilian.chain.connection import connect
 from yilian.chain.deployment import DEFAULT_REVOCATION_WINDOW, Roles, deploy_all

@@ -13,6 +13,7 @@ import os
 
 from brownie import accounts, network
 from brownie._config import CONFIG
+
 from yilian.chain.deployment import default_roles, deploy, describe
 
 

@@ -75,6 +75,7 @@ interface IMerchantAlliance {
     error AllianceMerchantAlreadyRegistered(address merchant);
     error AllianceUnknownMerchant(address merchant);
     error AllianceMerchantNotActive(address merchant, MerchantStatus status);
+    error AllianceMerchantNotSuspended(address merchant, MerchantStatus status);
     error AllianceInvalidMerchantKind();
     error AllianceNotOfferManager(uint64 offerId, address caller);
     error AllianceNotMerchantManager(address merchant, address caller);

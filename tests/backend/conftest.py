@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from web3 import Web3
+
 from yilian.chain.connection import connect
 from yilian.chain.deployment import Roles, deploy
 from yilian.chain.localchain import LocalChain, dev_address, dev_private_key

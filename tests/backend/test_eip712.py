@@ -10,6 +10,7 @@ from eth_account.messages import encode_typed_data
 from eth_utils import keccak, to_checksum_address
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from yilian.chain.eip712 import (
     HOUR_ATTESTATION_TYPE,
     REDEMPTION_VOUCHER_TYPE,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from brownie import accounts, chain
 from brownie.convert.datatypes import HexString
 from helpers_market import ANY, DAY, reverts_with
+
 from yilian.chain.eip712 import Eip712Domain, HourAttestation, Signature, recover_signer, uid
 
 __all__ = [

@@ -13,6 +13,7 @@ import re
 
 import brownie
 from brownie import accounts, chain
+
 from yilian.chain.eip712 import (
     Eip712Domain,
     RedemptionVoucher,

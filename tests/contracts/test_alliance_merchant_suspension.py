@@ -48,11 +48,10 @@ def test_suspending_an_unknown_account_is_refused(alliance, admin, bob):
 
 
 def test_reinstating_an_active_merchant_is_refused(alliance, admin, merchant):
-    # The interface has no "not suspended" error: the status in the error tells why (Active).
-    with reverts_with("AllianceMerchantNotActive", merchant, Status.ACTIVE):
+    with reverts_with("AllianceMerchantNotSuspended", merchant, Status.ACTIVE):
         alliance.reinstateMerchant(merchant, {"from": admin})
 
 
 def test_reinstating_an_unknown_account_is_refused(alliance, admin, bob):
-    with reverts_with("AllianceMerchantNotActive", bob, Status.NONE):
+    with reverts_with("AllianceMerchantNotSuspended", bob, Status.NONE):
         alliance.reinstateMerchant(bob, {"from": admin})

@@ -4,6 +4,7 @@ ledger, is accepted. Any other signature recovers to some other address."""
 import pytest
 from brownie import chain
 from helpers_ledger import HOUR, recovered_signer, resigned, reverts_with
+
 from yilian.chain.eip712 import SECP256K1_N, ledger_domain
 
 HIGH_S = (SECP256K1_N // 2 + 1).to_bytes(32, "big")  # s above n/2: refused by OpenZeppelin

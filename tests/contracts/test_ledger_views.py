@@ -2,6 +2,7 @@
 
 from brownie import chain
 from helpers_ledger import AttestationStatus, attestation_of, uid_of
+
 from yilian.chain.eip712 import ledger_domain
 
 

@@ -58,3 +58,9 @@ def solc_remappings(root: Path = PROJECT_ROOT) -> list[str]:
     """The remappings Brownie compiles with: brownie-config.yaml is their single source."""
     config = yaml.safe_load((root / "brownie-config.yaml").read_text())
     return list(config["compiler"]["solc"].get("remappings") or [])
+
+
+def solc_via_ir(root: Path = PROJECT_ROOT) -> bool:
+    """Whether Brownie compiles through the Yul pipeline; its build files don't record it."""
+    config = yaml.safe_load((root / "brownie-config.yaml").read_text())
+    return bool(config["compiler"]["solc"].get("viaIR"))

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from yilian.chain.artifacts import PROJECT_ROOT, Artifact, solc_remappings
+from yilian.chain.artifacts import PROJECT_ROOT, Artifact, solc_remappings, solc_via_ir
 
 # `import "x";`, `import {A} from "x";`, `import * as X from "x";`, `import "x" as X;`.
 # Anchored at a line start, so imports quoted in comments or NatSpec are not followed.
@@ -66,13 +66,16 @@ def source_closure(entry: str, remappings: list[str], root: Path = PROJECT_ROOT)
 def standard_input(artifact: Artifact, root: Path = PROJECT_ROOT) -> dict[str, Any]:
     remappings = solc_remappings(root)
     sources = source_closure(artifact.source_path, remappings, root)
+    settings: dict[str, Any] = {
+        "optimizer": artifact.optimizer,
+        "evmVersion": artifact.evm_version,
+        "remappings": remappings,
+        "outputSelection": OUTPUT_SELECTION,
+    }
+    if solc_via_ir(root):
+        settings["viaIR"] = True
     return {
         "language": "Solidity",
         "sources": {unit: {"content": sources[unit]} for unit in sorted(sources)},
-        "settings": {
-            "optimizer": artifact.optimizer,
-            "evmVersion": artifact.evm_version,
-            "remappings": remappings,
-            "outputSelection": OUTPUT_SELECTION,
-        },
+        "settings": settings,
     }

@@ -8,7 +8,7 @@ import threading
 import time
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from web3.exceptions import Web3Exception
 
@@ -16,13 +16,15 @@ from yilian.relay import metrics
 from yilian.relay.config import Settings
 from yilian.relay.db.models import Attestation
 from yilian.relay.services.chain import RelayChain
-from yilian.relay.services.outbox import sign_pending, submit_batch
+from yilian.relay.services.outbox import batch_due, sign_pending, submit_batch
 from yilian.relay.services.tracking import track
 from yilian.relay.services.transactions import Submitter
 
 log = logging.getLogger(__name__)
-# What an outage looks like from here: the node or the database not answering.
-_TRANSIENT = (Web3Exception, OSError, OperationalError, TimeoutError)
+# What an outage looks like from here: the node or the database not answering. Also a race
+# lost to another replica on a unique key (both creating the first nonce cursor, so both
+# allocating the same nonce): rolled back, and the next pass sees the winner's rows.
+_TRANSIENT = (Web3Exception, OSError, OperationalError, IntegrityError, TimeoutError)
 
 
 class OutboxWorker:
@@ -33,13 +35,22 @@ class OutboxWorker:
         self.submitter = Submitter(chain.w3, chain.submitter, settings)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._next_observation = 0.0
 
     def run_once(self) -> None:
         sign_pending(self.sessions, self.chain)
-        while submit_batch(self.sessions, self.chain, self.submitter, self.settings) is not None:
-            pass
+        # Every due batch goes out now, each with its own nonce, without waiting for receipts:
+        # several batches are in flight at once. The node is asked for fees and the mined nonce
+        # once per pass, before any database lock.
+        prepared = None
+        while batch_due(self.sessions, self.settings, time.time()):
+            prepared = prepared or self.submitter.prepare()
+            if submit_batch(self.sessions, self.chain, self.submitter, self.settings, prepared) is None:
+                break
         track(self.sessions, self.chain, self.submitter, self.settings)
-        self._observe_queue()
+        if time.monotonic() >= self._next_observation:  # a full count of the outbox: once a second
+            self._next_observation = time.monotonic() + 1.0
+            self._observe_queue()
 
     def run_forever(self) -> None:
         failures = 0

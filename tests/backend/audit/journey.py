@@ -15,6 +15,9 @@ from pathlib import Path
 
 import pytest
 from web3 import Web3
+
+from tests.backend.relay.conftest import Relay, database_url, face_provider, relay  # noqa: F401
+from tests.backend.relay.scenario import Scenario
 from yilian.chain.connection import connect
 from yilian.chain.deployment import Roles, deploy_all
 from yilian.chain.localchain import LocalChain, dev_address, dev_private_key
@@ -22,9 +25,6 @@ from yilian.chain.manifest import Manifest
 from yilian.chain.transactions import Sender
 from yilian.relay.worker import wait_until_idle
 from yilian.stats.period import day_of
-
-from tests.backend.relay.conftest import Relay, database_url, face_provider, relay  # noqa: F401
-from tests.backend.relay.scenario import Scenario
 
 AUDITOR, MERCHANT_MANAGER, MERCHANT = 2, 3, 4
 # The merchant manager is not the deployer: account 0 is the relay's submitter, whose nonces

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, select, update
 from typer.testing import CliRunner
+
 from yilian.audit.progress import Progress
 from yilian.audit.run import run_audit
 from yilian.chain.eip712 import uid as session_uid

@@ -9,10 +9,10 @@ import zlib
 from pathlib import Path
 
 from typer.testing import CliRunner
-from yilian.chain.localchain import dev_address
-from yilian.cli.main import app
 
 from tests.backend.audit.journey import AUDITOR, Journey
+from yilian.chain.localchain import dev_address
+from yilian.cli.main import app
 
 
 def issue(journey: Journey, volunteer: int = 0, organisation: int = 0):  # type: ignore[no-untyped-def]

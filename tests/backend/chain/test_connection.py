@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 from web3.exceptions import ExtraDataLengthError
 from web3.providers import BaseProvider
+
 from yilian.chain.connection import connect
 
 QBFT_EXTRA_DATA = "0x" + "f8" * 97  # validators, votes and seals: far over 32 bytes

@@ -5,11 +5,11 @@ import subprocess
 import sys
 
 import pytest
+
+from tests.backend.conftest import DEPLOYER, DEV_ROLES, dev_roles
 from yilian.chain.deployment import DEFAULT_REVOCATION_WINDOW, default_roles, deploy, main
 from yilian.chain.localchain import LocalChain, dev_address
 from yilian.chain.manifest import CONTRACT_NAMES, Manifest
-
-from tests.backend.conftest import DEPLOYER, DEV_ROLES, dev_roles
 
 ROLE_GRANTS = [
     ("VolunteerRegistry", "REGISTRAR_ROLE", "registrar"),

@@ -1,6 +1,8 @@
 """LocalChain: ganache as configured, state kept across restarts, Hardhat as the fast option."""
 
 import pytest
+
+from tests.backend.conftest import DEPLOYER, dev_roles
 from yilian.chain.connection import connect
 from yilian.chain.deployment import deploy
 from yilian.chain.localchain import (
@@ -11,8 +13,6 @@ from yilian.chain.localchain import (
     dev_address,
     dev_private_key,
 )
-
-from tests.backend.conftest import DEPLOYER, dev_roles
 
 
 def _check_dev_chain(rpc_url: str) -> None:

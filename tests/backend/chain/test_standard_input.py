@@ -5,6 +5,7 @@ import subprocess
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+
 from yilian.chain.artifacts import PROJECT_ROOT, load_artifact
 from yilian.chain.manifest import CONTRACT_NAMES
 from yilian.chain.standard_input import resolve_import

@@ -3,6 +3,7 @@
 from types import SimpleNamespace
 
 import pytest
+
 from yilian.chain.localchain import dev_address, dev_private_key
 from yilian.chain.transactions import Sender, TransactionFailed, fee_fields
 

@@ -14,6 +14,10 @@ from eth_account import Account
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner, Result
 from web3 import Web3
+
+from tests.backend.relay import conftest as relay_conftest
+from tests.backend.relay.conftest import Clock, Relay, relay_settings
+from tests.backend.relay.scenario import Scenario
 from yilian.chain.localchain import dev_private_key
 from yilian.chain.transactions import Sender, fee_fields
 from yilian.cli.main import app as yilian
@@ -25,10 +29,6 @@ from yilian.relay.auth import ROLES, create_api_key
 from yilian.relay.db.migrate import upgrade
 from yilian.relay.db.session import make_engine, make_sessionmaker, transaction
 from yilian.relay.worker import wait_until_idle
-
-from tests.backend.relay import conftest as relay_conftest
-from tests.backend.relay.conftest import Clock, Relay, relay_settings
-from tests.backend.relay.scenario import Scenario
 
 # The relay's fixtures, under their names: pytest finds fixtures among a conftest's attributes.
 relay_chain = relay_conftest.relay_chain

@@ -2,10 +2,10 @@
 custodial volunteer; a volunteer with their own wallet signs there, not here."""
 
 from eth_account import Account
-from yilian.chain.eip712 import Signature, alliance_domain, recover_signer
-from yilian.merchant.vouchers import parse_payload
 
 from tests.backend.relay.scenario import Scenario
+from yilian.chain.eip712 import Signature, alliance_domain, recover_signer
+from yilian.merchant.vouchers import parse_payload
 
 from .conftest import admin_offer, error_of, register
 

@@ -2,6 +2,7 @@
 offers for them. The relay's submitter sends it all (it holds MERCHANT_MANAGER_ROLE)."""
 
 from eth_account import Account
+
 from yilian.chain.eip712 import keccak256
 from yilian.chain.localchain import dev_private_key
 from yilian.chain.transactions import Sender

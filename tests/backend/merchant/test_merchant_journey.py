@@ -4,10 +4,10 @@ code → the merchant redeems it from the merchant's wallet → the merchant set
 from pathlib import Path
 
 from eth_account import Account
-from yilian.merchant.market import emitted
-from yilian.merchant.vouchers import voucher_payload
 
 from tests.backend.relay.scenario import Scenario
+from yilian.merchant.market import emitted
+from yilian.merchant.vouchers import voucher_payload
 
 from .conftest import EARNED, Merchant, admin_offer, earn, new_merchant
 

@@ -4,6 +4,7 @@ before the wallet is unlocked."""
 from pathlib import Path
 
 import pytest
+
 from yilian.merchant.errors import MerchantError
 from yilian.merchant.offers import read_offer
 from yilian.merchant.wallet import unlock

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from eth_account import Account
 from typer.testing import CliRunner, Result
+
 from yilian.cli.main import app as yilian
 from yilian.merchant.errors import MerchantError
 from yilian.merchant.wallet import LIGHT_SCRYPT_N, PASSWORD_ENV, create_wallet, unlock

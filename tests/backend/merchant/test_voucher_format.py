@@ -6,6 +6,7 @@ from dataclasses import replace
 import pytest
 from eth_account import Account
 from eth_utils import to_checksum_address
+
 from yilian.merchant.display import format_yicoin, parse_yicoin
 from yilian.merchant.offers import MerchantStatus, Offer, OfferTerms
 from yilian.merchant.vouchers import (

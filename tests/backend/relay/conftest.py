@@ -12,6 +12,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from fastapi.testclient import TestClient
+
 from yilian.chain.connection import connect
 from yilian.chain.deployment import Roles, deploy_all
 from yilian.chain.localchain import LocalChain, dev_address, dev_private_key

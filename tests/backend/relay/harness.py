@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from web3 import Web3
 from web3.contract import Contract
 from web3.exceptions import TransactionNotFound
+
 from yilian.chain.localchain import LocalChain, free_port
 from yilian.chain.transactions import as_hex
 from yilian.relay.db.models import Attestation, ChainTx

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 from eth_account import Account
 from sqlalchemy import func, select
+
 from yilian.relay.auth import create_api_key
 from yilian.relay.db.models import Activity, Attestation, ChainTx, CheckIn, Volunteer
 from yilian.relay.db.session import transaction

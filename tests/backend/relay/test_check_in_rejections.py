@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 import pytest
 from eth_account import Account
+
 from yilian.relay.config import Settings
 from yilian.relay.verification import FaceAssertion, FakeFaceProvider
 

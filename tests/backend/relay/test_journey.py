@@ -1,6 +1,7 @@
 """The story an app lives: register → activity → check in → check out → hours on chain."""
 
 import pytest
+
 from yilian.relay.worker import wait_until_idle
 
 from .scenario import Scenario

@@ -5,6 +5,7 @@ import hashlib
 import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
+
 from yilian.cli.main import app as yilian_cli
 from yilian.relay.db.models import ApiKey
 

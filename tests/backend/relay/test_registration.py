@@ -4,6 +4,7 @@ user and per address, only a salted identity hash on chain, no full ID number in
 import pytest
 from eth_account import Account
 from sqlalchemy import String, func, select
+
 from yilian.relay.db.models import Base, Volunteer
 from yilian.relay.services.volunteers import Identity, identity_hash
 

@@ -8,6 +8,7 @@ from eth_typing import HexStr
 from hexbytes import HexBytes
 from web3 import Web3
 from web3.exceptions import TransactionNotFound
+
 from yilian.chain.localchain import dev_address, dev_private_key
 from yilian.chain.transactions import fee_fields
 from yilian.relay.db.models import ChainTx

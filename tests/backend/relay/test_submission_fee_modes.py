@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from web3.types import TxData
+
 from yilian.relay.db.models import ChainTx
 from yilian.relay.services.fees import Fees
 from yilian.relay.verification import FakeFaceProvider

@@ -11,6 +11,7 @@ from typing import Any
 
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
+
 from yilian.chain.transactions import fee_fields
 from yilian.relay.db.models import ChainTx
 from yilian.relay.services.transactions import Submitter

@@ -13,6 +13,7 @@ import pytest
 from prometheus_client import REGISTRY
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
+
 from yilian.chain.eip712 import uid
 from yilian.chain.transactions import as_hex
 from yilian.relay.config import Settings

@@ -5,13 +5,13 @@ import json
 from datetime import date
 
 from typer.testing import CliRunner
+
+from tests.backend.audit.journey import OFFER_PRICE, SETTLED, Journey, Relay
 from yilian.audit.state import ChainState
 from yilian.cli.main import app
 from yilian.stats.aggregate import period_totals
 from yilian.stats.period import Period
 from yilian.stats.report import stats_report
-
-from tests.backend.audit.journey import OFFER_PRICE, SETTLED, Journey, Relay
 
 
 def _expected(journey: Journey) -> dict:

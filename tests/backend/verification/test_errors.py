@@ -1,6 +1,7 @@
 import re
 
 import pytest
+
 from yilian.relay import verification
 from yilian.relay.verification import CheckInRejected
 

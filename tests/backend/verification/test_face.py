@@ -3,6 +3,7 @@ from eth_abi import encode
 from eth_keys import keys
 from eth_utils import keccak
 from pydantic import ValidationError
+
 from yilian.relay.verification.face import (
     FaceAssertion,
     FaceAssertionStale,

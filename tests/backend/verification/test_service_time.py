@@ -1,6 +1,7 @@
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from yilian.relay.verification.service_time import (
     CheckOutBeforeCheckIn,
     NoServiceTime,

@@ -1,4 +1,5 @@
 import pytest
+
 from yilian.relay.verification.signin_code import (
     SigninCodeInvalid,
     check_code,

@@ -1,4 +1,5 @@
 import pytest
+
 from yilian.relay.verification.timing import ActivityNotOpen, check_activity_open
 
 STARTS, ENDS = 1_700_000_000, 1_700_007_200

@@ -1,5 +1,6 @@
 """Dependencies of the routes; tests override them (clock, settings)."""
 
+import hashlib
 import time
 from collections.abc import Callable
 from typing import Annotated
@@ -56,8 +57,7 @@ def require(*roles: str) -> Callable[..., ApiKey]:
         x_api_key: Annotated[str | None, Header()] = None,
     ) -> ApiKey:
         presented = x_api_key or (authorization or "").removeprefix("Bearer ").strip()
-        with sessions() as session:
-            key = find_api_key(session, presented) if presented else None
+        key = _admitted_key(sessions, presented) if presented else None
         if key is None:
             raise Unauthorized("a valid API key is required (Authorization: Bearer …)")
         if key.role != "admin" and key.role not in roles:
@@ -65,6 +65,28 @@ def require(*roles: str) -> Callable[..., ApiKey]:
         return key
 
     return dependency
+
+
+# A key admitted is remembered this long per process: every check-in presents the app's key, and
+# its lookup was a sixth of the request's database work. A key revoked meanwhile is refused by
+# each process within this time; unknown and revoked keys are never remembered.
+API_KEY_CACHE_S = 5.0
+_admitted: dict[tuple[int, str], tuple[float, ApiKey]] = {}
+
+
+def _admitted_key(sessions: sessionmaker[Session], presented: str) -> ApiKey | None:
+    cache_key = (id(sessions), hashlib.sha256(presented.encode()).hexdigest())
+    now = time.monotonic()
+    cached = _admitted.get(cache_key)
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    with sessions() as session:
+        key = find_api_key(session, presented)
+    if key is not None:
+        if len(_admitted) > 10_000:
+            _admitted.clear()
+        _admitted[cache_key] = (now + API_KEY_CACHE_S, key)
+    return key
 
 
 def event_time(clock: Callable[[], float], settings: Settings, client_time: int | None) -> int:

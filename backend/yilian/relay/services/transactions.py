@@ -3,16 +3,21 @@
 A transaction is signed and recorded (nonce, raw bytes, hash) in the caller's database
 transaction before it is broadcast, so after a crash there is always something to re-send or to
 find on chain, and a nonce is never used twice nor skipped.
+
+What the node must be asked first (fees, the account's mined nonce) can be fetched with
+`prepare()` before the database transaction opens, so that no write lock is held across a
+JSON-RPC round trip (on SQLite that lock stops every check-in and check-out).
 """
 
 import json
 import time
+from dataclasses import dataclass
 
 from eth_account.signers.local import LocalAccount
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from web3 import Web3
-from web3.exceptions import Web3RPCError
+from web3.exceptions import TransactionNotFound, Web3RPCError
 
 from yilian.relay.config import Settings
 from yilian.relay.db.models import ChainTx, NonceCursor
@@ -22,21 +27,48 @@ from yilian.relay.services.fees import Fees, current_fees
 _ALREADY_THERE = ("already known", "known transaction", "nonce too low", "already imported")
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """The node's answers a transaction needs, fetched before the database transaction."""
+
+    fees: Fees
+    mined_nonce: int  # the account's transaction count in the latest block
+
+
 class Submitter:
     def __init__(self, w3: Web3, account: LocalAccount, settings: Settings) -> None:
         self.w3 = w3
         self.account = account
         self.settings = settings
+        self._chain_id: int | None = None
 
-    def record(self, session: Session, *, kind: str, to: str, data: str, gas: int) -> ChainTx:
-        """Allocates the next nonce, signs and records the transaction (not yet sent)."""
-        nonce = self._allocate_nonce(session)
-        fees = current_fees(
-            self.w3,
-            mode=self.settings.fee_mode,
-            priority_fee=self.settings.priority_fee_wei,
-            gas_price=self.settings.gas_price_wei,
+    @property
+    def chain_id(self) -> int:
+        # A connection's chain never changes: ask once, not for every signature.
+        if self._chain_id is None:
+            self._chain_id = self.w3.eth.chain_id
+        return self._chain_id
+
+    def prepare(self) -> Prepared:
+        return Prepared(
+            fees=current_fees(
+                self.w3,
+                mode=self.settings.fee_mode,
+                priority_fee=self.settings.priority_fee_wei,
+                gas_price=self.settings.gas_price_wei,
+            ),
+            mined_nonce=self.w3.eth.get_transaction_count(self.account.address, "latest"),
         )
+
+    def record(
+        self, session: Session, *, kind: str, to: str, data: str, gas: int,
+        prepared: Prepared | None = None,
+    ) -> ChainTx:  # fmt: skip
+        """Allocates the next nonce, signs and records the transaction (not yet sent).
+        Without `prepared`, asks the node now (inside the caller's database transaction)."""
+        prepared = prepared or self.prepare()
+        nonce = self._allocate_nonce(session, prepared.mined_nonce)
+        fees = prepared.fees
         call = {"to": to, "data": data, "gas": gas}
         row = ChainTx(
             kind=kind,
@@ -55,8 +87,19 @@ class Submitter:
         try:
             self.w3.eth.send_raw_transaction(row.raw_tx)
         except Web3RPCError as error:
-            if not any(marker in str(error).lower() for marker in _ALREADY_THERE):
+            said_so = any(marker in str(error).lower() for marker in _ALREADY_THERE)
+            if not (said_so or self._already_there(row)):
                 raise
+
+    def _already_there(self, row: ChainTx) -> bool:
+        """Asks the node, whose wording varies: ganache 7 answers a resent transaction with
+        "transaction underpriced" while it is pooled, "the tx doesn't have the correct nonce"
+        once it is mined."""
+        try:
+            self.w3.eth.get_transaction(row.tx_hash)  # type: ignore[arg-type]
+        except TransactionNotFound:
+            return self.w3.eth.get_transaction_count(row.account, "latest") > row.nonce  # type: ignore[arg-type]
+        return True
 
     def replace(self, row: ChainTx) -> None:
         """Re-signs a stuck transaction with the same nonce and a higher fee."""
@@ -71,7 +114,7 @@ class Submitter:
         tx = {
             **call,
             "nonce": row.nonce,
-            "chainId": self.w3.eth.chain_id,
+            "chainId": self.chain_id,
             "value": 0,
             **fees.tx_fields(),
         }
@@ -79,11 +122,10 @@ class Submitter:
         row.raw_tx = "0x" + signed.raw_transaction.hex()
         row.tx_hash = "0x" + signed.hash.hex()
 
-    def _allocate_nonce(self, session: Session) -> int:
+    def _allocate_nonce(self, session: Session, on_chain: int) -> int:
         cursor = session.scalars(
             select(NonceCursor).where(NonceCursor.account == self.account.address).with_for_update()
         ).one_or_none()
-        on_chain = self.w3.eth.get_transaction_count(self.account.address, "latest")
         if cursor is None:
             cursor = NonceCursor(account=self.account.address, next_nonce=on_chain)
             session.add(cursor)
