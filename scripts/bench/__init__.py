@@ -1,0 +1,1 @@
+"""Helpers of scripts/bench_relay.py: servers, seeding, load generation, measurements."""

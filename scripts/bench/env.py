@@ -1,0 +1,159 @@
+"""The environment a benchmark runs in: a local chain with the contracts, a scratch database,
+and the relay as a real server process (`yilian relay serve`, or uvicorn with N workers)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import psycopg
+
+from yilian.chain.artifacts import PROJECT_ROOT
+from yilian.chain.connection import connect
+from yilian.chain.deployment import Roles, deploy_all
+from yilian.chain.localchain import LocalChain, dev_address, dev_private_key, free_port
+from yilian.relay.auth import create_api_key
+from yilian.relay.db.migrate import upgrade
+from yilian.relay.db.session import make_engine, make_sessionmaker, transaction
+
+VENV_BIN = PROJECT_ROOT / ".venv" / "bin"
+POSTGRES_ADMIN_URL = os.environ.get("YILIAN_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+ROLES = ("app", "organiser", "auditor", "admin")
+
+
+@contextmanager
+def local_chain(kind: str, workdir: Path, **options: object) -> Iterator[tuple[LocalChain, Path]]:
+    """A fresh chain with the four contracts; the development accounts as in the relay tests
+    (0: admin/registrar/submitter, 1: attester, 2: auditor)."""
+    chain = LocalChain(kind=kind, log_path=workdir / f"{kind}.log", **options)  # type: ignore[arg-type]
+    with chain:
+        w3 = connect(chain.rpc_url, timeout=60)
+        roles = Roles(dev_address(0), dev_address(1), dev_address(2), dev_address(0))
+        manifest = deploy_all(w3, dev_private_key(0), roles=roles, revocation_window=30 * 86_400)
+        path = workdir / f"manifest-{kind}.json"
+        manifest.save(path)
+        yield chain, path
+
+
+def postgres_available() -> bool:
+    try:
+        with psycopg.connect(POSTGRES_ADMIN_URL, connect_timeout=3):
+            return True
+    except psycopg.OperationalError:
+        return False
+
+
+@contextmanager
+def scratch_database(kind: str, workdir: Path) -> Iterator[str]:
+    """A new, migrated database: a SQLite file in `workdir`, or a scratch PostgreSQL database
+    (dropped afterwards) on the server of YILIAN_TEST_POSTGRES."""
+    if kind == "sqlite":
+        url = f"sqlite:///{workdir / f'relay-{uuid.uuid4().hex[:8]}.db'}"
+        upgrade(url)
+        yield url
+        return
+    name = f"yilian_bench_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    base = POSTGRES_ADMIN_URL.replace("postgresql://", "postgresql+psycopg://").rsplit("/", 1)[0]
+    url = f"{base}/{name}"
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        make_engine(url).dispose()
+        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def create_keys(database_url: str) -> dict[str, str]:
+    """One API key per role, as `yilian relay create-key` makes them."""
+    engine = make_engine(database_url)
+    try:
+        with transaction(make_sessionmaker(engine)) as session:
+            return {role: create_api_key(session, name=f"bench {role}", role=role)[1] for role in ROLES}
+    finally:
+        engine.dispose()
+
+
+@dataclass
+class RelayServer:
+    """The relay in its own process group, as it runs in production."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+    command: str
+    log_path: Path
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+@contextmanager
+def relay_server(
+    *, database_url: str, rpc_url: str, manifest: Path, workdir: Path, workers: int = 1,
+    settings: dict[str, object] | None = None,
+) -> Iterator[RelayServer]:  # fmt: skip
+    """workers=1: `yilian relay serve` (API + outbox worker in one process); workers>1:
+    `uvicorn --workers N --factory yilian.relay.app:create_app`, every process an API server
+    with its own outbox worker (they share the database's nonce cursor and row locks)."""
+    port = free_port()
+    env = dict(
+        os.environ,
+        YILIAN_DATABASE_URL=database_url,
+        YILIAN_RPC_URL=rpc_url,
+        YILIAN_MANIFEST_PATH=str(manifest),
+        **{f"YILIAN_{key.upper()}": str(value) for key, value in (settings or {}).items()},
+    )
+    if workers == 1:
+        command = [str(VENV_BIN / "yilian"), "relay", "serve", "--port", str(port)]
+    else:
+        command = [
+            str(VENV_BIN / "uvicorn"), "--factory", "yilian.relay.app:create_app", "--host", "127.0.0.1",
+            "--port", str(port), "--workers", str(workers), "--log-level", "warning",
+        ]  # fmt: skip
+    log_path = workdir / f"relay-{port}.log"
+    with open(log_path, "ab") as log:
+        process = subprocess.Popen(
+            command, cwd=workdir, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+    shown = (
+        "yilian relay serve" if workers == 1 else f"uvicorn --workers {workers} --factory yilian.relay.app:create_app"
+    )
+    server = RelayServer(f"http://127.0.0.1:{port}", process, shown, log_path)
+    try:
+        _wait_ready(server)
+        yield server
+    finally:
+        server.stop()
+
+
+def _wait_ready(server: RelayServer, timeout_s: float = 60) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            sys.stderr.write(server.log_path.read_text(errors="replace")[-4000:])
+            raise RuntimeError("the relay exited while starting")
+        try:
+            if httpx.get(f"{server.url}/healthz", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError("the relay did not become healthy")
