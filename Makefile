@@ -2,6 +2,7 @@
 # Every target installs what it needs first; the stamps make that idempotent.
 SHELL := /bin/bash
 VENV := .venv
+LINT_VENV := .venv-lint
 PY := $(VENV)/bin/python
 BROWNIE := $(VENV)/bin/brownie
 SITE := $(VENV)/lib/python3.11/site-packages
@@ -59,9 +60,20 @@ bench-stats: install
 wrk:
 	@command -v wrk >/dev/null || apt-get install -y wrk
 
-lint: install
+# The gates CI runs beside the tests: ruff, mypy, solhint and Slither (see docs/lint.md).
+lint: install $(LINT_VENV)/.installed
 	$(VENV)/bin/ruff check backend scripts tests
 	$(VENV)/bin/ruff format --check backend scripts tests
+	$(VENV)/bin/mypy backend/yilian
+	solhint --max-warnings 0 'contracts/**/*.sol'
+	$(LINT_VENV)/bin/slither contracts --solc tools/solc/solc-v0.8.28 --solc-standard-json \
+	  --solc-remaps "@openzeppelin/=node_modules/@openzeppelin/" --exclude-dependencies \
+	  --filter-paths node_modules --exclude-informational --exclude-low --exclude-optimization --fail-medium
+
+$(LINT_VENV)/.installed: tools/lint/requirements.txt
+	test -x $(LINT_VENV)/bin/python || python3.11 -m venv $(LINT_VENV)
+	$(LINT_VENV)/bin/python -m pip install -q -r tools/lint/requirements.txt
+	touch $@
 
 clean:
 	rm -rf build reports var .pytest_cache .hypothesis
