@@ -9,13 +9,13 @@ import {IVolunteerRegistry} from "./interfaces/IVolunteerRegistry.sol";
 import {YiCoin} from "./YiCoin.sol";
 
 /// @title HourLedger
-/// @notice Accepts hour attestations signed by an attester, once per session, and mints 益币.
+/// @notice Accepts hour attestations signed by an attester of the activity's organisation (the
+/// registry keeps organisation → attesters), once per session, and mints 益币.
 /// @dev Gas is the product here: one storage slot per (volunteer, activity) holds the minutes of
 /// up to 16 sessions, 16 bits each. That one slot is at once the replay guard (a non-zero lane),
 /// the cap accounting (the sum of lanes) and the record a revocation reverses, so accepting a
 /// session writes one new slot instead of three. Lane values: 0 none, REVOKED, else minutes.
 contract HourLedger is IHourLedger, AccessControl, EIP712 {
-    bytes32 public constant ATTESTER_ROLE = keccak256("ATTESTER_ROLE");
     bytes32 public constant AUDITOR_ROLE = keccak256("AUDITOR_ROLE");
     uint16 public constant MAX_SESSIONS = 16;
     uint32 public constant MAX_SESSION_MINUTES = 0xFFFE;
@@ -43,6 +43,7 @@ contract HourLedger is IHourLedger, AccessControl, EIP712 {
         uint256 served;
         IVolunteerRegistry.VolunteerStatus status;
         IVolunteerRegistry.Activity terms;
+        bool signerAttests;
     }
 
     struct Revocation {
@@ -174,14 +175,16 @@ contract HourLedger is IHourLedger, AccessControl, EIP712 {
         (address signer, ECDSA.RecoverError error,) = ECDSA.tryRecover(_digest(a), signed.r, signed.vs);
         if (error != ECDSA.RecoverError.NoError) return _reject(verdict, Rejection.InvalidSignature);
         verdict.signer = signer;
-        if (!hasRole(ATTESTER_ROLE, signer)) return _reject(verdict, Rejection.SignerNotAttester);
 
-        (verdict.status, verdict.terms) = _registry.serviceTerms(a.volunteer, a.activityId);
-        if (verdict.status != IVolunteerRegistry.VolunteerStatus.Active) {
-            return _reject(verdict, Rejection.VolunteerNotActive);
-        }
+        // One registry call: the signer's right is read with the terms, in the activity's organisation.
+        (verdict.status, verdict.terms, verdict.signerAttests) =
+            _registry.serviceTerms(a.volunteer, a.activityId, signer);
         if (verdict.terms.status == IVolunteerRegistry.ActivityStatus.None) {
             return _reject(verdict, Rejection.UnknownActivity);
+        }
+        if (!verdict.signerAttests) return _reject(verdict, Rejection.SignerNotOrganisationAttester);
+        if (verdict.status != IVolunteerRegistry.VolunteerStatus.Active) {
+            return _reject(verdict, Rejection.VolunteerNotActive);
         }
         if (a.checkIn < verdict.terms.startsAt || a.checkOut > verdict.terms.endsAt) {
             return _reject(verdict, Rejection.OutsideActivityWindow);
@@ -242,7 +245,9 @@ contract HourLedger is IHourLedger, AccessControl, EIP712 {
         if (r == Rejection.AlreadyRevoked) revert HourLedgerAlreadyRevoked(v.uid);
         if (r == Rejection.AlreadyAccepted) revert HourLedgerAlreadyAccepted(v.uid);
         if (r == Rejection.InvalidSignature) revert HourLedgerInvalidSignature();
-        if (r == Rejection.SignerNotAttester) revert HourLedgerSignerNotAttester(v.signer);
+        if (r == Rejection.SignerNotOrganisationAttester) {
+            revert HourLedgerSignerNotOrganisationAttester(v.signer, a.activityId, v.terms.organisationId);
+        }
         if (r == Rejection.VolunteerNotActive) revert HourLedgerVolunteerNotActive(a.volunteer, v.status);
         if (r == Rejection.UnknownActivity) revert HourLedgerUnknownActivity(a.activityId);
         if (r == Rejection.OutsideActivityWindow) {

@@ -7,25 +7,41 @@ import {IVolunteerRegistry} from "./interfaces/IVolunteerRegistry.sol";
 /// @title VolunteerRegistry
 /// @notice Organisations, volunteers and activities. Registrars (the relay's chain account, the
 /// civil-affairs office) register organisations and volunteers; an organisation's managers run
-/// its activities.
+/// its activities and, with the registrars, choose its attesters (the keys that sign its hours).
 contract VolunteerRegistry is IVolunteerRegistry, AccessControl {
     bytes32 public constant REGISTRAR_ROLE = keccak256("REGISTRAR_ROLE");
+    /// @notice The points ceiling at deployment: 10 益币 an hour is common practice (Kunshan).
+    uint16 public constant INITIAL_POINTS_CEILING = 100;
 
+    // One slot: createActivity reads the ceiling with the activity count it updates anyway.
     uint64 private _organisationCount;
     uint64 private _activityCount;
+    uint16 private _pointsCeiling;
     mapping(uint64 organisationId => bytes32 profileHash) private _organisations;
     mapping(uint64 organisationId => mapping(address account => bool)) private _managers;
+    mapping(uint64 organisationId => mapping(address account => bool)) private _attesters;
     mapping(address account => Volunteer) private _volunteers;
+    mapping(bytes32 identityHash => address account) private _identities;
     mapping(uint64 activityId => Activity) private _activities;
 
     constructor(address admin) {
         if (admin == address(0)) revert RegistryZeroAddress();
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        _pointsCeiling = INITIAL_POINTS_CEILING;
+        emit PointsCeilingChanged(0, INITIAL_POINTS_CEILING);
     }
 
     modifier onlyManagerOf(uint64 organisationId) {
         _requireOrganisation(organisationId);
         if (!_managers[organisationId][msg.sender]) {
+            revert RegistryNotOrganisationManager(organisationId, msg.sender);
+        }
+        _;
+    }
+
+    modifier onlyManagerOrRegistrar(uint64 organisationId) {
+        _requireOrganisation(organisationId);
+        if (!_managers[organisationId][msg.sender] && !hasRole(REGISTRAR_ROLE, msg.sender)) {
             revert RegistryNotOrganisationManager(organisationId, msg.sender);
         }
         _;
@@ -61,12 +77,40 @@ contract VolunteerRegistry is IVolunteerRegistry, AccessControl {
     }
 
     /// @inheritdoc IVolunteerRegistry
+    function addOrganisationAttester(uint64 organisationId, address account)
+        external
+        onlyManagerOrRegistrar(organisationId)
+    {
+        if (account == address(0)) revert RegistryZeroAddress();
+        _attesters[organisationId][account] = true;
+        emit OrganisationAttesterAdded(organisationId, account, msg.sender);
+    }
+
+    /// @inheritdoc IVolunteerRegistry
+    function removeOrganisationAttester(uint64 organisationId, address account)
+        external
+        onlyManagerOrRegistrar(organisationId)
+    {
+        delete _attesters[organisationId][account];
+        emit OrganisationAttesterRemoved(organisationId, account, msg.sender);
+    }
+
+    /// @inheritdoc IVolunteerRegistry
+    function setPointsCeiling(uint16 newCeiling) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        emit PointsCeilingChanged(_pointsCeiling, newCeiling);
+        _pointsCeiling = newCeiling;
+    }
+
+    /// @inheritdoc IVolunteerRegistry
     function registerVolunteer(address account, bytes32 identityHash) external onlyRole(REGISTRAR_ROLE) {
         if (account == address(0)) revert RegistryZeroAddress();
         if (identityHash == bytes32(0)) revert RegistryEmptyIdentityHash(account);
         if (_volunteers[account].status != VolunteerStatus.None) {
             revert RegistryVolunteerAlreadyRegistered(account);
         }
+        address registered = _identities[identityHash];
+        if (registered != address(0)) revert RegistryIdentityAlreadyRegistered(identityHash, registered);
+        _identities[identityHash] = account;
         _volunteers[account] = Volunteer(VolunteerStatus.Active, uint40(block.timestamp), identityHash);
         emit VolunteerRegistered(account, identityHash);
     }
@@ -94,6 +138,7 @@ contract VolunteerRegistry is IVolunteerRegistry, AccessControl {
     ) external onlyManagerOf(organisationId) returns (uint64 activityId) {
         if (endsAt <= startsAt) revert RegistryInvalidActivityWindow(startsAt, endsAt);
         if (minuteCap == 0) revert RegistryInvalidActivityTerms(minuteCap, pointsPerHour);
+        if (pointsPerHour > _pointsCeiling) revert RegistryPointsAboveCeiling(pointsPerHour, _pointsCeiling);
         activityId = ++_activityCount;
         _activities[activityId] =
             Activity(organisationId, startsAt, endsAt, minuteCap, pointsPerHour, category, ActivityStatus.Open);
@@ -131,8 +176,23 @@ contract VolunteerRegistry is IVolunteerRegistry, AccessControl {
     }
 
     /// @inheritdoc IVolunteerRegistry
+    function isOrganisationAttester(uint64 organisationId, address account) external view returns (bool) {
+        return _attesters[organisationId][account];
+    }
+
+    /// @inheritdoc IVolunteerRegistry
+    function pointsCeiling() external view returns (uint16) {
+        return _pointsCeiling;
+    }
+
+    /// @inheritdoc IVolunteerRegistry
     function volunteer(address account) external view returns (Volunteer memory) {
         return _volunteers[account];
+    }
+
+    /// @inheritdoc IVolunteerRegistry
+    function volunteerOfIdentity(bytes32 identityHash) external view returns (address) {
+        return _identities[identityHash];
     }
 
     /// @inheritdoc IVolunteerRegistry
@@ -146,12 +206,14 @@ contract VolunteerRegistry is IVolunteerRegistry, AccessControl {
     }
 
     /// @inheritdoc IVolunteerRegistry
-    function serviceTerms(address account, uint64 activityId)
+    /// @dev An unknown activity has organisation 0, which has no attesters.
+    function serviceTerms(address account, uint64 activityId, address signer)
         external
         view
-        returns (VolunteerStatus status, Activity memory terms)
+        returns (VolunteerStatus status, Activity memory terms, bool signerAttests)
     {
-        return (_volunteers[account].status, _activities[activityId]);
+        terms = _activities[activityId];
+        return (_volunteers[account].status, terms, _attesters[terms.organisationId][signer]);
     }
 
     function _setVolunteerStatus(address account, VolunteerStatus status) private {

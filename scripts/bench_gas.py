@@ -117,12 +117,13 @@ class Bench:
 
 def setup(w3: Web3) -> Bench:
     attester = FastSigner(dev_private_key(ATTESTER))
-    roles = Roles(dev_address(ADMIN), attester.address, dev_address(AUDITOR), dev_address(ADMIN))
+    roles = Roles(dev_address(ADMIN), dev_address(AUDITOR), dev_address(ADMIN))
     manifest = deploy_all(w3, dev_address(ADMIN), roles=roles, revocation_window=DEFAULT_REVOCATION_WINDOW)
     bench = Bench(w3, manifest, attester, int(w3.eth.get_block("latest")["timestamp"]))
     registry = bench.contract("VolunteerRegistry").functions
     bench.send(ADMIN, registry.createOrganisation(os.urandom(32)))
     bench.send(ADMIN, registry.addOrganisationManager(bench.organisation, dev_address(ADMIN)))
+    bench.send(ADMIN, registry.addOrganisationAttester(bench.organisation, attester.address))
     # Warm-up: the first mint ever also creates YiCoin's total supply; steady state has one.
     bench.one_by_one(bench.volunteers(1), bench.activity(), 0)
     return bench

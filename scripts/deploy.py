@@ -6,7 +6,8 @@ A thin Brownie front for `yilian.chain.deployment.deploy` (web3 only), so Browni
 reused. Set YILIAN_REDEPLOY=1 to deploy a new set anyway.
 
 Deployer: accounts[0] on development networks, else the key in $YILIAN_DEPLOYER_KEY.
-Roles: see `default_roles` (accounts[0..2], $YILIAN_ATTESTER_ADDRESS for the relay's key).
+Roles: see `default_roles` (accounts[0] and [2], or $YILIAN_<ROLE>_ADDRESS). Attesters belong
+to organisations: the registry's organisation managers and registrars add them.
 """
 
 import os

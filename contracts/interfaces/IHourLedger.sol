@@ -19,7 +19,7 @@ interface IHourLedger {
     enum Rejection {
         None,
         InvalidSignature,
-        SignerNotAttester,
+        SignerNotOrganisationAttester, // the signer is not an attester of the activity's organisation
         AlreadyAccepted, // a replay of an accepted session: the record is already on chain
         AlreadyRevoked,
         SessionOutOfRange,
@@ -79,7 +79,7 @@ interface IHourLedger {
     event RevocationWindowChanged(uint32 previousWindow, uint32 newWindow);
 
     error HourLedgerInvalidSignature();
-    error HourLedgerSignerNotAttester(address signer);
+    error HourLedgerSignerNotOrganisationAttester(address signer, uint64 activityId, uint64 organisationId);
     error HourLedgerAlreadyAccepted(bytes32 uid);
     error HourLedgerAlreadyRevoked(bytes32 uid);
     error HourLedgerSessionOutOfRange(uint16 session, uint16 maxSessions);
@@ -95,7 +95,8 @@ interface IHourLedger {
     error HourLedgerNotAccepted(bytes32 uid);
     error HourLedgerRevocationWindowClosed(bytes32 uid, uint256 closedAt, uint256 currentTime);
 
-    /// @notice Accepts one attestation or reverts with the reason. Anyone may submit.
+    /// @notice Accepts one attestation or reverts with the reason. Anyone may submit; the
+    /// signer must be an attester of the activity's organisation in the registry.
     function attest(SignedHourAttestation calldata signed) external returns (bytes32 uid);
 
     /// @notice The normal path: accepts every valid item; each item emits `HoursAttested` or

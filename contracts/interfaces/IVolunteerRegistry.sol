@@ -5,7 +5,9 @@ pragma solidity 0.8.28;
 /// @notice Holds no personal data: a volunteer is an address plus a salted hash of the real-name
 /// identity kept off chain (PIPL: a chain cannot delete). Organisations carry a hash of their
 /// off-chain profile. "Whoever organises an activity records it": only an organisation's
-/// managers create and close its activities.
+/// managers create and close its activities, and the ledger accepts an activity's hours only
+/// under a signature of one of its organisation's attesters, so one organisation's key cannot
+/// create hours in another's activities. One identity hash registers one volunteer.
 interface IVolunteerRegistry {
     enum VolunteerStatus {
         None,
@@ -39,6 +41,9 @@ interface IVolunteerRegistry {
     event OrganisationCreated(uint64 indexed organisationId, bytes32 profileHash);
     event OrganisationManagerAdded(uint64 indexed organisationId, address indexed account);
     event OrganisationManagerRemoved(uint64 indexed organisationId, address indexed account);
+    event OrganisationAttesterAdded(uint64 indexed organisationId, address indexed account, address indexed by);
+    event OrganisationAttesterRemoved(uint64 indexed organisationId, address indexed account, address indexed by);
+    event PointsCeilingChanged(uint16 previousCeiling, uint16 newCeiling);
     event VolunteerRegistered(address indexed volunteer, bytes32 identityHash);
     event VolunteerSuspended(address indexed volunteer, string reason);
     event VolunteerReinstated(address indexed volunteer);
@@ -63,6 +68,8 @@ interface IVolunteerRegistry {
     error RegistryVolunteerStatusUnchanged(address volunteer, VolunteerStatus status);
     error RegistryInvalidActivityWindow(uint40 startsAt, uint40 endsAt);
     error RegistryInvalidActivityTerms(uint32 minuteCap, uint16 pointsPerHour);
+    error RegistryPointsAboveCeiling(uint16 pointsPerHour, uint16 pointsCeiling);
+    error RegistryIdentityAlreadyRegistered(bytes32 identityHash, address registeredAccount);
     error RegistryUnknownActivity(uint64 activityId);
     error RegistryActivityAlreadyClosed(uint64 activityId);
 
@@ -73,7 +80,19 @@ interface IVolunteerRegistry {
 
     function removeOrganisationManager(uint64 organisationId, address account) external;
 
-    /// @notice Registers `volunteer` as active. `identityHash` is a salted hash of the identity.
+    /// @notice Lets `account` sign hour attestations for the activities of `organisationId`.
+    /// Callable by the organisation's managers and by registrars.
+    function addOrganisationAttester(uint64 organisationId, address account) external;
+
+    /// @notice Withdraws `account`'s signing right for `organisationId` (e.g. a leaked key):
+    /// the ledger refuses its signatures from the next block on. Managers and registrars.
+    function removeOrganisationAttester(uint64 organisationId, address account) external;
+
+    /// @notice Admin: the most 益币 per hour an activity may mint; `createActivity` refuses more.
+    function setPointsCeiling(uint16 newCeiling) external;
+
+    /// @notice Registers `volunteer` as active. `identityHash` is a salted hash of the identity;
+    /// an identity hash registers once (one person, one volunteer).
     function registerVolunteer(address volunteer, bytes32 identityHash) external;
 
     /// @notice Suspends an active volunteer: the ledger refuses new hours for them.
@@ -81,7 +100,8 @@ interface IVolunteerRegistry {
 
     function reinstateVolunteer(address volunteer) external;
 
-    /// @notice Creates an activity of `organisationId`; the caller must manage that organisation.
+    /// @notice Creates an activity of `organisationId`; the caller must manage that organisation
+    /// and `pointsPerHour` must not exceed `pointsCeiling()`.
     function createActivity(
         uint64 organisationId,
         uint16 category,
@@ -100,15 +120,23 @@ interface IVolunteerRegistry {
 
     function isOrganisationManager(uint64 organisationId, address account) external view returns (bool);
 
+    function isOrganisationAttester(uint64 organisationId, address account) external view returns (bool);
+
+    function pointsCeiling() external view returns (uint16);
+
     function volunteer(address account) external view returns (Volunteer memory);
+
+    /// @notice The account registered under `identityHash`, or the zero address.
+    function volunteerOfIdentity(bytes32 identityHash) external view returns (address);
 
     function activityCount() external view returns (uint64);
 
     function activity(uint64 activityId) external view returns (Activity memory);
 
-    /// @notice What the ledger needs to accept hours, in one call.
-    function serviceTerms(address account, uint64 activityId)
+    /// @notice What the ledger needs to accept hours, in one call: the volunteer's status, the
+    /// activity's terms and whether `signer` attests for the activity's organisation.
+    function serviceTerms(address account, uint64 activityId, address signer)
         external
         view
-        returns (VolunteerStatus status, Activity memory terms);
+        returns (VolunteerStatus status, Activity memory terms, bool signerAttests);
 }

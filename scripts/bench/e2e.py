@@ -19,6 +19,7 @@ from web3.logs import DISCARD
 from yilian.chain.eip712 import FastSigner, HourAttestation, ledger_domain, uid
 from yilian.chain.localchain import dev_private_key
 from yilian.chain.manifest import Manifest
+from yilian.chain.transactions import Sender
 from yilian.relay.db.models import Attestation, ChainTx
 from yilian.relay.db.session import make_engine, make_sessionmaker
 
@@ -229,11 +230,16 @@ def raw_rate(
     w3: Web3, manifest: Manifest, volunteers: list[str], activities: list[int], *, batch: int, now: int,
     session: int = 0,
 ) -> RawRate:  # fmt: skip
-    """attestBatch transactions of `batch` items (each volunteer's first session, signed by the
-    attester with FastSigner, as the relay makes them), all signed before the clock starts, then
-    sent back to back with eth_sendRawTransaction; the clock stops at the last receipt."""
+    """attestBatch transactions of `batch` items (each volunteer's first session, signed with
+    FastSigner, as the relay signs them, by a key the registrar first makes an attester of the
+    activities' organisations), all signed before the clock starts, then sent back to back with
+    eth_sendRawTransaction; the clock stops at the last receipt."""
     ledger = manifest.contract(w3, "HourLedger")
     attester = FastSigner(dev_private_key(1))
+    registry = manifest.contract(w3, "VolunteerRegistry").functions
+    registrar = Sender(w3, dev_private_key(0))  # the relay is stopped: its account is free
+    for organisation in {registry.activity(a).call()[0] for a in activities}:
+        registrar.transact(registry.addOrganisationAttester(organisation, attester.address))
     domain = ledger_domain(manifest.chain_id, ledger.address)
     sender = Account.from_key(dev_private_key(RAW_SENDER))
     nonce = w3.eth.get_transaction_count(sender.address)

@@ -33,11 +33,11 @@ ROLES = ("app", "organiser", "auditor", "admin")
 @contextmanager
 def local_chain(kind: str, workdir: Path, **options: object) -> Iterator[tuple[LocalChain, Path]]:
     """A fresh chain with the four contracts; the development accounts as in the relay tests
-    (0: admin/registrar/submitter, 1: attester, 2: auditor)."""
+    (0: admin/registrar/submitter, 2: auditor; attesters are per organisation)."""
     chain = LocalChain(kind=kind, log_path=workdir / f"{kind}.log", **options)  # type: ignore[arg-type]
     with chain:
         w3 = connect(chain.rpc_url, timeout=60)
-        roles = Roles(dev_address(0), dev_address(1), dev_address(2), dev_address(0))
+        roles = Roles(dev_address(0), dev_address(2), dev_address(0))
         manifest = deploy_all(w3, dev_private_key(0), roles=roles, revocation_window=30 * 86_400)
         path = workdir / f"manifest-{kind}.json"
         manifest.save(path)

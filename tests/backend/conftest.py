@@ -1,9 +1,10 @@
 """Chain fixtures shared by the backend tests: a local ganache and the contracts deployed on it.
 
 Development accounts (the public mnemonic in `yilian.chain.localchain`) play fixed roles in
-`deployed`: 0 deployer, admin, registrar and merchant manager; 1 attester (the relay's signing
-key); 2 auditor. Their keys come from `dev_private_key(index)`. The session chain is shared:
-a test that stops, restarts or time-travels a chain starts its own `LocalChain`.
+`deployed`: 0 deployer, admin, registrar and merchant manager; 2 auditor. Attesters belong to
+organisations (the registry's organisation attesters), not to the deployment. Keys come from
+`dev_private_key(index)`. The session chain is shared: a test that stops, restarts or
+time-travels a chain starts its own `LocalChain`.
 """
 
 from collections.abc import Iterator
@@ -19,7 +20,7 @@ from yilian.chain.localchain import LocalChain, dev_address, dev_private_key
 from yilian.chain.manifest import Manifest
 
 DEPLOYER = 0
-DEV_ROLES = {"registrar": 0, "attester": 1, "auditor": 2, "merchant_manager": 0}
+DEV_ROLES = {"registrar": 0, "auditor": 2, "merchant_manager": 0}
 
 
 def dev_roles() -> Roles:

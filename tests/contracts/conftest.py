@@ -66,23 +66,24 @@ def attester():
 
 @pytest.fixture(scope="module")
 def outsider():
-    """Signs like an attester but holds no role."""
+    """Signs like an attester but attests for no organisation."""
     return FastSigner(OUTSIDER_KEY)
 
 
 @pytest.fixture(scope="module")
-def registry(admin, registrar, organiser):
+def registry(admin, registrar, organiser, attester):
+    """Organisation 1, managed by `organiser`, signs its hours with `attester`."""
     registry = VolunteerRegistry.deploy(admin, {"from": admin})
     registry.grantRole(registry.REGISTRAR_ROLE(), registrar, {"from": admin})
     registry.createOrganisation(b"\x01" * 32, {"from": registrar})
     registry.addOrganisationManager(1, organiser, {"from": registrar})
+    registry.addOrganisationAttester(1, attester.address, {"from": organiser})
     return registry
 
 
 @pytest.fixture(scope="module")
-def ledger(admin, registry, auditor, attester):
+def ledger(admin, registry, auditor):
     ledger = HourLedger.deploy(admin, registry, REVOCATION_WINDOW, {"from": admin})
-    ledger.grantRole(ledger.ATTESTER_ROLE(), attester.address, {"from": admin})
     ledger.grantRole(ledger.AUDITOR_ROLE(), auditor, {"from": admin})
     return ledger
 

@@ -41,7 +41,7 @@ def items(ledger, registry, auditor, activity, volunteers, sign, outsider):
     return [
         item(Rejection.NONE, alice, 0, minutes=60),
         garbled._replace(signed=(garbled.signed[0], bytes(32), bytes(32))),
-        item(Rejection.SIGNER_NOT_ATTESTER, bob, 1, signer=outsider),
+        item(Rejection.SIGNER_NOT_ORGANISATION_ATTESTER, bob, 1, signer=outsider),
         item(Rejection.ALREADY_ACCEPTED, alice, 1),
         item(Rejection.ALREADY_REVOKED, alice, 2),
         item(Rejection.SESSION_OUT_OF_RANGE, alice, 16),

@@ -1,4 +1,4 @@
-"""Only an attester's EIP-712 signature over exactly these fields, for this chain and this
+"""Only an organisation attester's EIP-712 signature over exactly these fields, for this chain and this
 ledger, is accepted. Any other signature recovers to some other address."""
 
 import pytest
@@ -30,26 +30,26 @@ def test_malformed_signature_reverts_with_invalid_signature(ledger, bob, signed,
         ledger.attest((signed[0], r, vs), {"from": bob})
 
 
-def test_signature_of_an_account_without_the_role_reverts_with_signer_not_attester(
+def test_signature_of_an_account_attesting_for_no_organisation_reverts_with_signer_not_attester(
     ledger, bob, activity, volunteers, sign, outsider
 ):
     alice, _ = volunteers
-    with reverts_with("HourLedgerSignerNotAttester", outsider.address):
+    with reverts_with("HourLedgerSignerNotOrganisationAttester", outsider.address, activity, 1):
         ledger.attest(sign(alice, activity, signer=outsider), {"from": bob})
 
 
 def test_signature_of_a_former_attester_reverts_with_signer_not_attester(
-    ledger, admin, attester, signed
+    ledger, registry, organiser, admin, attester, activity, signed
 ):
-    ledger.revokeRole(ledger.ATTESTER_ROLE(), attester.address, {"from": admin})
+    registry.removeOrganisationAttester(1, attester.address, {"from": organiser})
 
-    with reverts_with("HourLedgerSignerNotAttester", attester.address):
+    with reverts_with("HourLedgerSignerNotOrganisationAttester", attester.address, activity, 1):
         ledger.attest(signed, {"from": admin})
 
 
 @pytest.mark.parametrize("wrong", ["chain id", "contract"])
 def test_signature_for_another_domain_reverts_with_signer_not_attester(
-    ledger, registry, bob, attester, signed, domain, wrong
+    ledger, registry, bob, attester, activity, signed, domain, wrong
 ):
     other = (ledger_domain(chain.id + 1, ledger.address) if wrong == "chain id"
              else ledger_domain(chain.id, registry.address))
@@ -57,15 +57,17 @@ def test_signature_for_another_domain_reverts_with_signer_not_attester(
     impostor = recovered_signer(foreign, domain)
     assert impostor != attester.address
 
-    with reverts_with("HourLedgerSignerNotAttester", impostor):
+    with reverts_with("HourLedgerSignerNotOrganisationAttester", impostor, activity, 1):
         ledger.attest(foreign, {"from": bob})
 
 
 def test_signature_over_other_minutes_reverts_with_signer_not_attester(
-    ledger, bob, signed, domain
+    ledger, bob, activity, signed, domain
 ):
     fields, r, vs = signed
     inflated = ((*fields[:5], 60, fields[6]), r, vs)
 
-    with reverts_with("HourLedgerSignerNotAttester", recovered_signer(inflated, domain)):
+    with reverts_with(
+        "HourLedgerSignerNotOrganisationAttester", recovered_signer(inflated, domain), activity, 1
+    ):
         ledger.attest(inflated, {"from": bob})

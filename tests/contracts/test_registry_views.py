@@ -3,22 +3,25 @@
 from helpers_ledger import ActivityStatus, VolunteerStatus, unregistered_account
 
 
-def test_service_terms_return_the_volunteer_status_and_the_activity(
-    registry, activity, volunteers
+def test_service_terms_return_the_volunteer_status_the_activity_and_the_signers_right(
+    registry, activity, volunteers, attester, outsider
 ):
     alice, _ = volunteers
-    status, terms = registry.serviceTerms(alice, activity)
+    status, terms, signer_attests = registry.serviceTerms(alice, activity, attester.address)
 
     assert status == VolunteerStatus.ACTIVE
     assert terms == registry.activity(activity)
+    assert signer_attests
+    assert not registry.serviceTerms(alice, activity, outsider.address)[2]
 
 
-def test_service_terms_of_unknown_volunteer_and_activity_are_empty(registry):
-    status, terms = registry.serviceTerms(unregistered_account(), 9)
+def test_service_terms_of_unknown_volunteer_and_activity_are_empty(registry, attester):
+    status, terms, signer_attests = registry.serviceTerms(unregistered_account(), 9, attester.address)
 
     assert status == VolunteerStatus.NONE
     assert terms["status"] == ActivityStatus.NONE
     assert terms["endsAt"] == 0
+    assert not signer_attests  # an unknown activity has no organisation, so no attesters
 
 
 def test_unknown_volunteer_reads_as_an_empty_record(registry):

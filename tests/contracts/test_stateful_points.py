@@ -1,6 +1,10 @@
 """Stateful: attestations, replays, revocations, redemptions and settlements, checked against a
 Python model of every session. 益币 in circulation is exactly what was minted less what was burned,
-and minutes are counted once per accepted, non-revoked session."""
+and minutes are counted once per accepted, non-revoked session.
+
+Organisation dimension: activity 1 belongs to organisation 1, activity 2 to organisation 2, each
+with its own attester key; every attestation is signed by either key, and managers withdraw and
+restore their attester. Only a current attester of the activity's organisation creates hours."""
 
 import importlib.util
 from pathlib import Path
@@ -15,9 +19,12 @@ from hypothesis import strategies as st
 
 CAP = {1: 600, 2: 200}  # activity 1 is the conftest `activity`; activity 2 is created below
 POINTS_PER_HOUR = {1: 10, 2: 15}
+ORGANISATION = {1: 1, 2: 2}  # activity → organisation
 PRICE = 150
 REVOKED = "revoked"
-REJECTION = {"AlreadyAccepted": 3, "AlreadyRevoked": 4, "OverMinuteCap": 10}
+REJECTION = {
+    "SignerNotOrganisationAttester": 2, "AlreadyAccepted": 3, "AlreadyRevoked": 4, "OverMinuteCap": 10,
+}
 
 
 @pytest.fixture
@@ -37,10 +44,14 @@ def state_machine():
 
 
 @pytest.fixture
-def second_activity(registry, organiser, activity):
+def second_activity(registry, registrar, activity, outsider):
+    """Activity 2 of organisation 2, whose manager is accounts[8] and attester `outsider`."""
+    registry.createOrganisation(b"\x02" * 32, {"from": registrar})
+    registry.addOrganisationManager(2, accounts[8], {"from": registrar})
+    registry.addOrganisationAttester(2, outsider.address, {"from": accounts[8]})
     now = chain.time()
-    registry.createActivity(1, 2, now - DAY, now + DAY, CAP[2], POINTS_PER_HOUR[2],
-                            {"from": organiser})
+    registry.createActivity(2, 2, now - DAY, now + DAY, CAP[2], POINTS_PER_HOUR[2],
+                            {"from": accounts[8]})
 
 
 @pytest.fixture
@@ -54,18 +65,22 @@ class Points:
     st_activity = strategy("uint8", min_value=1, max_value=2)
     st_session = strategy("uint8", max_value=3)  # few sessions, so replays are frequent
     st_minutes = strategy("uint16", min_value=1, max_value=180)  # and so is going over a cap
-    st_items = st.lists(st.tuples(st_volunteer, st_activity, st_session, st_minutes),
+    st_signer = strategy("uint8", min_value=1, max_value=2)  # the key of organisation 1 or 2
+    st_items = st.lists(st.tuples(st_volunteer, st_activity, st_session, st_minutes, st_signer),
                         min_size=1, max_size=4)
     st_quantity = strategy("uint8", min_value=1, max_value=4)
     st_percent = strategy("uint8", min_value=1, max_value=125)  # of the merchant's takings
     st_pick = strategy("uint8", max_value=15)
 
-    def __init__(cls, ledger, yicoin, alliance, sign, auditor, merchant, offer, volunteers):
-        cls.ledger, cls.yicoin, cls.alliance = ledger, yicoin, alliance
+    def __init__(cls, ledger, registry, yicoin, alliance, sign, auditor, merchant, offer, volunteers,
+                 keys):
+        cls.ledger, cls.registry, cls.yicoin, cls.alliance = ledger, registry, yicoin, alliance
         cls.sign = staticmethod(sign)  # a plain function would become a method of the machine
         cls.auditor, cls.merchant, cls.offer, cls.volunteers = auditor, merchant, offer, volunteers
+        cls.keys = keys  # organisation → (its attester's signer, its manager)
 
     def setup(self):
+        self.attesting = set(self.keys)  # organisations whose own key is a current attester
         self.sessions = {}  # (volunteer, activity, session) -> minutes, or REVOKED
         self.balance = {account: 0 for account in (*self.volunteers, self.merchant)}
         self.minted = self.burned = 0
@@ -93,11 +108,14 @@ class Points:
         return sum(m for (v, a, _), m in self.sessions.items()
                    if v == volunteer and activity in (None, a) and m != REVOKED)
 
-    def _submit(self, volunteer, activity, session, minutes):
-        """Applies one attestation to the model; returns why the chain must refuse it, or None."""
+    def _submit(self, volunteer, activity, session, minutes, signer):
+        """Applies one attestation signed with organisation `signer`'s key to the model; returns
+        why the chain must refuse it, or None. The ledger checks replays before signers."""
         key = (volunteer, activity, session)
         if key in self.sessions:
             return "AlreadyRevoked" if self.sessions[key] == REVOKED else "AlreadyAccepted"
+        if signer != ORGANISATION[activity] or signer not in self.attesting:
+            return "SignerNotOrganisationAttester"
         if self._served(volunteer, activity) + minutes > CAP[activity]:
             return "OverMinuteCap"
         self.sessions[key] = minutes
@@ -114,10 +132,14 @@ class Points:
             return known[st_pick]
         return self.volunteers[st_volunteer], st_activity, st_session
 
-    def rule_attest(self, st_pick, st_volunteer, st_activity, st_session, st_minutes):
+    def _signed(self, volunteer, activity, session, minutes, signer):
+        return self.sign(volunteer, activity, session=session, minutes=minutes,
+                         signer=self.keys[signer][0])
+
+    def rule_attest(self, st_pick, st_volunteer, st_activity, st_session, st_minutes, st_signer):
         volunteer, activity, session = self._pick(st_pick, st_volunteer, st_activity, st_session)
-        signed = self.sign(volunteer, activity, session=session, minutes=st_minutes)
-        rejection = self._submit(volunteer, activity, session, st_minutes)
+        signed = self._signed(volunteer, activity, session, st_minutes, st_signer)
+        rejection = self._submit(volunteer, activity, session, st_minutes, st_signer)
         if rejection:
             with brownie.reverts(revert_pattern=f"HourLedger{rejection}: .*"):
                 self.ledger.attest(signed, {"from": accounts[0]})
@@ -126,10 +148,10 @@ class Points:
 
     def rule_attest_batch(self, items="st_items"):
         batch, rejected = [], []
-        for index, activity, session, minutes in items:
+        for index, activity, session, minutes, signer in items:
             volunteer = self.volunteers[index]
-            batch.append(self.sign(volunteer, activity, session=session, minutes=minutes))
-            rejection = self._submit(volunteer, activity, session, minutes)
+            batch.append(self._signed(volunteer, activity, session, minutes, signer))
+            rejection = self._submit(volunteer, activity, session, minutes, signer)
             if rejection:
                 rejected.append((volunteer, activity, REJECTION[rejection]))
         tx = self._transact(self.ledger.attestBatch, batch, {"from": accounts[0]})
@@ -137,6 +159,18 @@ class Points:
         assert [(e["volunteer"], e["activityId"], e["reason"]) for e in events] == rejected
         accepted = len(tx.events["HoursAttested"]) if len(rejected) < len(batch) else 0
         assert accepted == len(batch) - len(rejected)
+
+    def rule_toggle_attester(self, st_signer):
+        """The organisation's manager withdraws its attester (a leaked key) or restores it."""
+        signer, manager = self.keys[st_signer]
+        if st_signer in self.attesting:
+            self._transact(self.registry.removeOrganisationAttester, st_signer, signer.address,
+                           {"from": manager})
+            self.attesting.remove(st_signer)
+        else:
+            self._transact(self.registry.addOrganisationAttester, st_signer, signer.address,
+                           {"from": manager})
+            self.attesting.add(st_signer)
 
     def rule_revoke(self, st_pick, st_volunteer, st_activity, st_session):
         key = self._pick(st_pick, st_volunteer, st_activity, st_session)
@@ -205,9 +239,11 @@ class Points:
 
 
 def test_points_follow_the_hours(
-    state_machine, ledger, yicoin, alliance, sign, auditor, merchant, volunteers, carol,
-    second_activity,
+    state_machine, ledger, registry, yicoin, alliance, sign, auditor, merchant, volunteers, carol,
+    second_activity, attester, outsider, organiser,
 ):
     offer = open_offer(alliance, merchant, price=PRICE, stock=100_000)
-    state_machine(Points, ledger, yicoin, alliance, sign, auditor, merchant, offer,
-                  (*volunteers, carol), settings={"max_examples": 20, "stateful_step_count": 15})
+    keys = {1: (attester, organiser), 2: (outsider, accounts[8])}
+    state_machine(Points, ledger, registry, yicoin, alliance, sign, auditor, merchant, offer,
+                  (*volunteers, carol), keys,
+                  settings={"max_examples": 20, "stateful_step_count": 15})

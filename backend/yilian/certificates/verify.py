@@ -96,7 +96,7 @@ def _on_chain(w3: Web3, manifest: Manifest, certificate: Certificate) -> list[st
     volunteer, issuer_address = map(to_checksum_address, (certificate.volunteer.address, issuer.address))
     activities = sorted({service.activity_id for service in services})
     calls: list[Callable[[], Any]] = [
-        contract_read(registry.isOrganisationManager, issuer.organisation_id, issuer_address)
+        contract_read(registry.isOrganisationAttester, issuer.organisation_id, issuer_address)
     ]
     calls += [contract_read(registry.activity, a) for a in activities]
     head = w3.eth.block_number  # a block past the head has no logs: nodes refuse to be asked
@@ -114,8 +114,8 @@ def _on_chain(w3: Web3, manifest: Manifest, certificate: Certificate) -> list[st
 
     reasons = []
     if not next(results):
-        reasons.append(f"{issuer.address} does not manage organisation {issuer.organisation_id} on "
-                       "chain: it cannot certify the organisation's service")  # fmt: skip
+        reasons.append(f"{issuer.address} is not an attester of organisation {issuer.organisation_id} "
+                       "on chain: it cannot certify the organisation's service")  # fmt: skip
     for activity_id in activities:
         organisation_id = next(results)[0]  # IVolunteerRegistry.Activity.organisationId
         if organisation_id != issuer.organisation_id:

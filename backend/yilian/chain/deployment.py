@@ -38,10 +38,10 @@ DEFAULT_REVOCATION_WINDOW = 30 * 86_400  # seconds after an activity ends: a mon
 
 @dataclass(frozen=True)
 class Roles:
-    """Who gets which operational role; the deployer keeps every contract's admin role."""
+    """Who gets which operational role; the deployer keeps every contract's admin role.
+    Attesters are not a deployment role: each organisation has its own, in the registry."""
 
     registrar: str  # REGISTRAR_ROLE on VolunteerRegistry: registers organisations, volunteers
-    attester: str  # ATTESTER_ROLE on HourLedger: the relay's signing key
     auditor: str  # AUDITOR_ROLE on HourLedger: revokes and corrects hours
     merchant_manager: str  # MERCHANT_MANAGER_ROLE on MerchantAlliance: onboards merchants
 
@@ -90,7 +90,6 @@ def deploy_all(
 
     for contract, role, account in (
         (registry, "REGISTRAR_ROLE", roles.registrar),
-        (ledger, "ATTESTER_ROLE", roles.attester),
         (ledger, "AUDITOR_ROLE", roles.auditor),
         (alliance, "MERCHANT_MANAGER_ROLE", roles.merchant_manager),
     ):
@@ -183,10 +182,10 @@ def deploy(
 
 
 def default_roles(accounts: Sequence[str], environ: Mapping[str, str]) -> Roles:
-    """Development defaults: accounts[0] registrar and merchant manager, accounts[1] attester
-    (unless YILIAN_ATTESTER_ADDRESS names the relay's key), accounts[2] auditor. Each role can
-    be set with YILIAN_<ROLE>_ADDRESS, as it must be on chains whose node holds no accounts."""
-    fallback = {"registrar": 0, "attester": 1, "auditor": 2, "merchant_manager": 0}
+    """Development defaults: accounts[0] registrar and merchant manager, accounts[2] auditor.
+    Each role can be set with YILIAN_<ROLE>_ADDRESS, as it must be on chains whose node holds
+    no accounts."""
+    fallback = {"registrar": 0, "auditor": 2, "merchant_manager": 0}
     chosen = {}
     for role, index in fallback.items():
         address = environ.get(f"YILIAN_{role.upper()}_ADDRESS") or None

@@ -28,6 +28,7 @@ from yilian.cli.chain_options import (
     open_chain,
 )
 from yilian.relay.config import Settings
+from yilian.relay.services.attester_keys import AttesterKeys
 from yilian.stats.period import Period
 
 app = typer.Typer(help="Issue, verify and print volunteer service certificates.", no_args_is_help=True)
@@ -60,7 +61,8 @@ def issue(
     verify_url: VerifyUrl = DEFAULT_VERIFY_URL,
 ) -> None:
     """Certifies the volunteer's confirmed, unrevoked sessions in the organisation's activities,
-    signed with YILIAN_CERTIFICATE_ISSUER_KEY (development: dev account 0)."""
+    signed with the organisation's attester key the relay holds (decrypted with
+    YILIAN_CUSTODY_SECRET)."""
     settings = Settings()
     w3, deployment = open_chain(rpc_url, manifest, poa)
     try:
@@ -70,7 +72,8 @@ def issue(
     with failures_exit_2(), relay_session(relay_db or settings.database_url) as session:
         signed = issue_certificate(
             session, w3, deployment, app_user_id=app_user_id, organisation_id=organisation,
-            period=period, issuer_key=settings.certificate_issuer, now=int(time.time()),
+            period=period, issuer_key=AttesterKeys(settings.custody_password).key_of(session, organisation),
+            now=int(time.time()),
         )  # fmt: skip
     out.write_text(signed.model_dump_json(indent=2) + "\n", encoding="utf-8")
     if pdf is not None:

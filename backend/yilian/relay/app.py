@@ -9,6 +9,7 @@ from yilian.relay.api import errors
 from yilian.relay.api.routes import (
     activities,
     attestations,
+    attesters,
     certificates,
     checkins,
     health,
@@ -51,6 +52,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     errors.install(app)
-    for module in (volunteers, activities, checkins, attestations, merchants, certificates, stats, health):
+    for module in (volunteers, activities, attesters, checkins, attestations, merchants, certificates, stats, health):
         app.include_router(module.router)
     return app

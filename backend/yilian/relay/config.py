@@ -15,7 +15,6 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from yilian.chain.localchain import dev_private_key
 
 DEV_SUBMITTER_INDEX = 0  # the deployer: admin, registrar, merchant manager on the local chain
-DEV_ATTESTER_INDEX = 1
 DEV_FACE_PROVIDER_KEY = "0x" + "fa" * 32  # the fake identity provider of local runs and tests
 
 
@@ -28,13 +27,10 @@ class Settings(BaseSettings):
     poa: bool = False
     manifest_path: Path = Path("deployments/yilian-local.json")
 
-    attester_key: SecretStr | None = None
     submitter_key: SecretStr | None = None
-    custody_secret: SecretStr | None = None  # encrypts the keys of custodial volunteers
-    # Signs volunteer service certificates (志愿服务证明) for the organisations the relay serves.
-    # Verifiers require it to manage the organisation on chain (registry.addOrganisationManager).
-    # Development default: dev account 0, which manages every organisation the relay creates.
-    certificate_issuer_key: SecretStr | None = None
+    # Encrypts the keys the relay holds: custodial volunteers' and each organisation's attester
+    # key (which signs the organisation's hour attestations and certificates).
+    custody_secret: SecretStr | None = None
     face_provider_address: str | None = None
 
     batch_max_size: int = 50
@@ -63,11 +59,9 @@ class Settings(BaseSettings):
             missing = [
                 name
                 for name in (
-                    "attester_key",
                     "submitter_key",
                     "custody_secret",
                     "face_provider_address",
-                    "certificate_issuer_key",
                 )
                 if getattr(self, name) is None
             ]
@@ -76,16 +70,8 @@ class Settings(BaseSettings):
         return self
 
     @cached_property
-    def attester(self) -> str:
-        return self._secret(self.attester_key) or dev_private_key(DEV_ATTESTER_INDEX)
-
-    @cached_property
     def submitter(self) -> str:
         return self._secret(self.submitter_key) or dev_private_key(DEV_SUBMITTER_INDEX)
-
-    @cached_property
-    def certificate_issuer(self) -> str:
-        return self._secret(self.certificate_issuer_key) or dev_private_key(DEV_SUBMITTER_INDEX)
 
     @cached_property
     def custody_password(self) -> str:

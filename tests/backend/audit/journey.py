@@ -29,7 +29,7 @@ from yilian.stats.period import day_of
 AUDITOR, MERCHANT_MANAGER, MERCHANT = 2, 3, 4
 # The merchant manager is not the deployer: account 0 is the relay's submitter, whose nonces
 # the relay allocates itself.
-ROLES = {"registrar": 0, "attester": 1, "auditor": AUDITOR, "merchant_manager": MERCHANT_MANAGER}
+ROLES = {"registrar": 0, "auditor": AUDITOR, "merchant_manager": MERCHANT_MANAGER}
 VOLUNTEER_ACCOUNTS = (10, 11, 12)
 # (volunteer, activity, minutes) in the order they happen.
 SESSIONS = ((0, 0, 90), (0, 1, 60), (1, 0, 45), (2, 1, 120), (2, 0, 30), (0, 0, 40))

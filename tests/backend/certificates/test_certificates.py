@@ -11,8 +11,15 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from tests.backend.audit.journey import AUDITOR, Journey
-from yilian.chain.localchain import dev_address
+from yilian.certificates.model import Certificate, sign
+from yilian.chain.eip712 import FastSigner
 from yilian.cli.main import app
+
+
+def organisation_key(journey: Journey, organisation: int) -> str:
+    """The attester key the relay holds for one of the journey's organisations."""
+    with journey.relay.sessions() as db:
+        return journey.relay.chain.attesters.key_of(db, journey.organisations[organisation])
 
 
 def issue(journey: Journey, volunteer: int = 0, organisation: int = 0):  # type: ignore[no-untyped-def]
@@ -44,9 +51,25 @@ def test_an_issued_certificate_lists_the_sessions_and_verifies(journey: Journey)
     assert cert["volunteer"] == {"real_name": volunteer["real_name"], "id_number_masked": volunteer["id_number_masked"],
                                  "address": volunteer["address"]}  # fmt: skip
     assert "*" in cert["volunteer"]["id_number_masked"]
-    assert cert["issuer"]["address"] == dev_address(0)  # the development issuer key
+    issuer = FastSigner(organisation_key(journey, 0)).address  # the organisation's own key
+    assert cert["issuer"]["address"] == issuer
     assert cert["issuer"]["organisation_name"] == "西湖区青年志愿者协会"
-    assert verify(journey, signed) == {"valid": True, "reasons": [], "hash": signed["hash"], "signer": dev_address(0)}
+    assert verify(journey, signed) == {"valid": True, "reasons": [], "hash": signed["hash"], "signer": issuer}
+
+
+def test_a_certificate_signed_with_another_organisations_key_fails(journey: Journey) -> None:
+    certificate = Certificate.model_validate(issue(journey).json()["certificate"])
+    other_key = organisation_key(journey, 1)
+    issuer = certificate.issuer.model_copy(update={"address": FastSigner(other_key).address})
+    forged = sign(certificate.model_copy(update={"issuer": issuer}), other_key).model_dump(mode="json", by_alias=True)
+
+    result = verify(journey, forged)
+
+    assert result["valid"] is False
+    assert result["reasons"] == [
+        f"{issuer.address} is not an attester of organisation {journey.organisations[0]} on chain: "
+        "it cannot certify the organisation's service"
+    ]
 
 
 def test_changed_hours_fail_naming_the_session(journey: Journey) -> None:

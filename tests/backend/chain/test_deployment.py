@@ -13,7 +13,6 @@ from yilian.chain.manifest import CONTRACT_NAMES, Manifest
 
 ROLE_GRANTS = [
     ("VolunteerRegistry", "REGISTRAR_ROLE", "registrar"),
-    ("HourLedger", "ATTESTER_ROLE", "attester"),
     ("HourLedger", "AUDITOR_ROLE", "auditor"),
     ("MerchantAlliance", "MERCHANT_MANAGER_ROLE", "merchant_manager"),
 ]
@@ -51,7 +50,6 @@ def test_manifest_is_written_and_complete(deployed):
     assert m.deployed_at.tzinfo is not None
     assert m.roles == {
         "registrar": dev_address(0),
-        "attester": dev_address(1),
         "auditor": dev_address(2),
         "merchant_manager": dev_address(0),
     }
@@ -163,19 +161,14 @@ def test_cli_deploys_once_then_reuses(local_chain: LocalChain, tmp_path, monkeyp
     assert "reusing the existing deployment" in capsys.readouterr().out
     main([*args, "--redeploy"])
     assert "deployed a new set" in capsys.readouterr().out
-    assert Manifest.load(tmp_path / "cli.json").roles["attester"] == dev_address(1)
+    assert Manifest.load(tmp_path / "cli.json").roles["auditor"] == dev_address(2)
 
 
 def test_default_roles_follow_the_environment():
     accounts = [dev_address(i) for i in range(3)]
-    relay_key_address = dev_address(7)
-    roles = default_roles(accounts, {"YILIAN_ATTESTER_ADDRESS": relay_key_address})
-    assert (roles.registrar, roles.attester, roles.auditor, roles.merchant_manager) == (
-        accounts[0],
-        relay_key_address,
-        accounts[2],
-        accounts[0],
-    )
+    auditor_address = dev_address(7)
+    roles = default_roles(accounts, {"YILIAN_AUDITOR_ADDRESS": auditor_address})
+    assert (roles.registrar, roles.auditor, roles.merchant_manager) == (accounts[0], auditor_address, accounts[0])
 
 
 def test_default_roles_need_addresses_where_the_node_has_no_accounts():

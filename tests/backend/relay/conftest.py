@@ -29,9 +29,7 @@ POSTGRES_ADMIN_URL = os.environ.get("YILIAN_TEST_POSTGRES", "postgresql://postgr
 
 def deploy_to(chain: LocalChain, manifest_path: Path) -> Path:
     w3 = connect(chain.rpc_url)
-    roles = Roles(
-        registrar=dev_address(0), attester=dev_address(1), auditor=dev_address(2), merchant_manager=dev_address(0)
-    )
+    roles = Roles(registrar=dev_address(0), auditor=dev_address(2), merchant_manager=dev_address(0))
     deploy_all(w3, dev_private_key(0), roles=roles, revocation_window=30 * 86_400).save(manifest_path)
     return manifest_path
 

@@ -3,7 +3,7 @@
 tests/backend/test_eip712.py already holds `FastSigner` byte-identical to eth-account on
 random attestations. This file covers what the relay does around it:
 - `services.outbox.sign_attestation`: the (r, vs) it stores for a row recover to the attester
-  under the ledger's domain and are eth-account's signature of the same typed data;
+  of the row's organisation under the ledger's domain and are eth-account's signature of the same typed data;
 - `attest_batch_calldata`: the hand-rolled attestBatch calldata is web3's encoding, and the
   deployed ledger accepts the stored signatures in it (a static call on ganache);
 - the face check's hand-rolled FaceMatch digest: the same signer as eth-account's path for
@@ -61,9 +61,16 @@ def random_rows(rng: random.Random, count: int, *, volunteers=None, activity=Non
     return rows
 
 
+def one_attester(signer: FastSigner) -> SimpleNamespace:
+    """A RelayChain's `attesters` whose every activity belongs to the organisation of `signer`."""
+    return SimpleNamespace(for_activity=lambda db, activity_id: signer)
+
+
 def signing_chain(key: bytes | str, chain_id: int, ledger: str) -> SimpleNamespace:
-    """What `sign_attestation` reads of a RelayChain: the attester and the ledger's domain."""
-    return SimpleNamespace(attester=FastSigner(key), domain=ledger_domain(chain_id, ledger))
+    """What `sign_attestation` reads of a RelayChain: the organisations' attesters (here one,
+    `attester`) and the ledger's domain."""
+    attester = FastSigner(key)
+    return SimpleNamespace(attester=attester, attesters=one_attester(attester), domain=ledger_domain(chain_id, ledger))
 
 
 def test_stored_signatures_recover_to_the_attester_and_equal_eth_accounts():
@@ -72,7 +79,7 @@ def test_stored_signatures_recover_to_the_attester_and_equal_eth_accounts():
         key = os.urandom(32)
         chain = signing_chain(key, rng.randrange(1, 2**64), to_checksum_address(os.urandom(20)))
         for row in random_rows(rng, ROWS // 3):
-            sign_attestation(chain, row)  # type: ignore[arg-type]
+            sign_attestation(None, chain, row)  # type: ignore[arg-type]
 
             assert row.status == "signed"
             r, vs = bytes.fromhex(row.signature_r[2:]), bytes.fromhex(row.signature_vs[2:])
@@ -88,7 +95,7 @@ def test_a_signature_does_not_recover_under_another_ledgers_domain():
     rng = random.Random(7)
     chain = signing_chain(os.urandom(32), 1337, "0x" + "11" * 20)
     (row,) = random_rows(rng, 1)
-    sign_attestation(chain, row)  # type: ignore[arg-type]
+    sign_attestation(None, chain, row)  # type: ignore[arg-type]
     stored = Signature.from_compact(bytes.fromhex(row.signature_r[2:]), bytes.fromhex(row.signature_vs[2:]))
     for domain in (ledger_domain(1338, "0x" + "11" * 20), ledger_domain(1337, "0x" + "12" * 20)):
         assert recover_signer(to_eip712(row).digest(domain), stored) != chain.attester.address
@@ -102,7 +109,7 @@ def test_batch_calldata_is_web3s_encoding():
     for size in (1, 2, 50, 150):
         rows = random_rows(rng, size)
         for row in rows:
-            sign_attestation(chain, row)  # type: ignore[arg-type]
+            sign_attestation(None, chain, row)  # type: ignore[arg-type]
         expected = ledger.encode_abi("attestBatch", args=[[_call_item(row) for row in rows]])
         assert attest_batch_calldata(chain, rows) == expected  # type: ignore[arg-type]
 
@@ -117,18 +124,20 @@ def relay_chain_view(relay_chain) -> RelayChain:  # type: ignore[no-untyped-def]
 def test_the_relay_signs_under_the_deployed_ledgers_domain(relay_chain_view):
     ledger = relay_chain_view.ledger
     assert relay_chain_view.domain.separator == bytes(ledger.functions.domainSeparator().call())
-    assert relay_chain_view.attester.address == dev_address(1)  # the attester the test chain trusts
 
 
 def test_the_ledger_accepts_a_batch_the_relay_signed_and_encoded(relay_chain_view):
     """A static call of attestBatch with the relay's calldata: every item accepted, so every
-    stored signature verified to an attester, in the layout the contract decodes."""
+    stored signature verified to the organisation's attester, in the layout the contract decodes."""
     chain, w3 = relay_chain_view, relay_chain_view.w3
     admin = Sender(w3, dev_private_key(0))
     registry = chain.registry.functions
     admin.transact(registry.createOrganisation(os.urandom(32)))
     organisation = registry.organisationCount().call()
     admin.transact(registry.addOrganisationManager(organisation, dev_address(0)))
+    attester = FastSigner(os.urandom(32))
+    admin.transact(registry.addOrganisationAttester(organisation, attester.address))
+    chain.attesters = one_attester(attester)  # type: ignore[assignment]
     now = w3.eth.get_block("latest")["timestamp"]
     admin.transact(registry.createActivity(organisation, 1, now - 86_400, now + 86_400, 600, 10))
     activity = registry.activityCount().call()
@@ -138,7 +147,7 @@ def test_the_ledger_accepts_a_batch_the_relay_signed_and_encoded(relay_chain_vie
 
     rows = random_rows(random.Random(12), len(volunteers), volunteers=volunteers, activity=activity, now=now)
     for row in rows:
-        sign_attestation(chain, row)
+        sign_attestation(None, chain, row)  # type: ignore[arg-type]
     call = {"from": dev_address(5), "to": chain.ledger.address, "data": attest_batch_calldata(chain, rows)}
     accepted = int.from_bytes(w3.eth.call(call), "big")  # type: ignore[arg-type]
 

@@ -11,7 +11,7 @@ from yilian.relay.worker import wait_until_idle
 from .harness import attestation_rows, attested, queue_attestations, rejections, worker_of
 from .scenario import Scenario
 
-NOT_THE_ATTESTER = 7  # a development account without ATTESTER_ROLE
+NOT_THE_ATTESTER = 7  # a development account that attests for no organisation
 MINUTE_CAP = 10
 
 
@@ -29,7 +29,7 @@ def test_refused_items_are_rejected_with_the_chains_reason_and_the_rest_confirme
         row.signature_r, row.signature_vs = ("0x" + part.hex() for part in signature.compact())
         row = session.get(Attestation, over_cap["uid"])
         row.minutes = MINUTE_CAP + 5  # a bug or a tampered database; signed by the relay anyway
-        sign_attestation(chain, row)
+        sign_attestation(session, chain, row)
 
     wait_until_idle(worker_of(relay), timeout_s=30)
 
@@ -39,10 +39,10 @@ def test_refused_items_are_rejected_with_the_chains_reason_and_the_rest_confirme
     assert {uid: (row.status, row.rejection) for uid, row in rows.items()} == {
         good[0]["uid"]: ("confirmed", None),
         good[1]["uid"]: ("confirmed", None),
-        forged["uid"]: ("rejected", "signer_not_attester"),
+        forged["uid"]: ("rejected", "signer_not_organisation_attester"),
         over_cap["uid"]: ("rejected", "over_minute_cap"),
     }
     assert attested(chain.ledger, since) == {good[0]["uid"]: 1, good[1]["uid"]: 1}
     assert sorted(rejections(chain.ledger, since)) == sorted(
-        [(forged["uid"], "signer_not_attester"), (over_cap["uid"], "over_minute_cap")]
+        [(forged["uid"], "signer_not_organisation_attester"), (over_cap["uid"], "over_minute_cap")]
     )

@@ -47,6 +47,20 @@ class Organisation(Base):
     created_at: Mapped[int] = mapped_column(BigInteger, default=now_s)
 
 
+class OrganisationAttester(Base):
+    """A key registered on chain as one of the organisation's attesters: the one the relay holds
+    (its keystore encrypted with the custody secret) or an external signer (no keystore)."""
+
+    __tablename__ = "organisation_attesters"
+    __table_args__ = (UniqueConstraint("organisation_id", "address"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    address: Mapped[str] = mapped_column(String(42))
+    custodial_keystore: Mapped[str | None] = mapped_column(Text)  # encrypted JSON keystore
+    created_at: Mapped[int] = mapped_column(BigInteger, default=now_s)
+
+
 class Volunteer(Base):
     __tablename__ = "volunteers"
 

@@ -3,13 +3,15 @@
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
+from web3.exceptions import Web3Exception
 
 from yilian.chain.eip712 import keccak256
 from yilian.relay.db.models import Activity, Organisation
 from yilian.relay.db.session import transaction
+from yilian.relay.services.attesters import create_relay_attester
 from yilian.relay.services.chain import RelayChain
 from yilian.relay.services.chain_calls import send_and_wait
-from yilian.relay.services.errors import Conflict, NotFound, Unprocessable
+from yilian.relay.services.errors import ChainUnavailable, Conflict, NotFound, Unprocessable
 from yilian.relay.services.transactions import Submitter
 from yilian.relay.verification import new_secret
 
@@ -29,8 +31,11 @@ class ActivityTerms:
 
 
 def create_organisation(
-    sessions: sessionmaker[Session], chain: RelayChain, submitter: Submitter, *, name: str, timeout_s: float
-) -> Organisation:
+    sessions: sessionmaker[Session], chain: RelayChain, submitter: Submitter, *, name: str,
+    custody_password: str, timeout_s: float,
+) -> Organisation:  # fmt: skip
+    """Creates the organisation on chain, makes the relay its manager and gives it an attester
+    key of its own, so its sessions are signed under no other organisation's key."""
     profile_hash = keccak256(name.encode())
     receipt = send_and_wait(
         sessions, submitter, "create_organisation", chain.registry.functions.createOrganisation(profile_hash), timeout_s
@@ -42,6 +47,10 @@ def create_organisation(
     with transaction(sessions) as session:
         organisation = Organisation(id=organisation_id, name=name, profile_hash="0x" + profile_hash.hex())
         session.add(organisation)
+    create_relay_attester(
+        sessions, chain, submitter, organisation_id=organisation_id, custody_password=custody_password,
+        timeout_s=timeout_s,
+    )  # fmt: skip
     return organisation
 
 
@@ -52,6 +61,7 @@ def create_activity(
     with sessions() as session:
         if session.get(Organisation, terms.organisation_id) is None:
             raise NotFound(f"no organisation {terms.organisation_id}", code="organisation_not_found")
+    _within_points_ceiling(chain, terms.points_per_hour)
     call = chain.registry.functions.createActivity(
         terms.organisation_id, terms.category, terms.starts_at, terms.ends_at, terms.minute_cap, terms.points_per_hour
     )
@@ -85,6 +95,18 @@ def get_activity(session: Session, activity_id: int) -> Activity:
     if activity is None:
         raise NotFound(f"no activity {activity_id}", code="activity_not_found")
     return activity
+
+
+def _within_points_ceiling(chain: RelayChain, points_per_hour: int) -> None:
+    """The registry's ceiling, read from the chain: the registry would refuse the activity too."""
+    try:
+        ceiling = chain.registry.functions.pointsCeiling().call()
+    except (Web3Exception, OSError) as error:
+        raise ChainUnavailable(f"the chain is not reachable ({type(error).__name__})") from error
+    if points_per_hour > ceiling:
+        raise Unprocessable(
+            f"{points_per_hour} 益币 per hour is above the ceiling of {ceiling}", code="points_above_ceiling"
+        )
 
 
 def _validate(terms: ActivityTerms) -> None:

@@ -1,5 +1,5 @@
-"""The relay's view of the chain: contracts from the deployment manifest, the attester's signer
-and the ledger's EIP-712 domain. Built once at start-up and shared."""
+"""The relay's view of the chain: contracts from the deployment manifest, the organisations'
+attester keys and the ledger's EIP-712 domain. Built once at start-up and shared."""
 
 from dataclasses import dataclass
 from functools import cached_property
@@ -10,16 +10,17 @@ from web3 import Web3
 from web3.contract import Contract
 
 from yilian.chain.connection import connect
-from yilian.chain.eip712 import Eip712Domain, FastSigner, ledger_domain
+from yilian.chain.eip712 import Eip712Domain, ledger_domain
 from yilian.chain.manifest import Manifest
 from yilian.relay.config import Settings
+from yilian.relay.services.attester_keys import AttesterKeys
 
 
 @dataclass
 class RelayChain:
     w3: Web3
     manifest: Manifest
-    attester: FastSigner
+    attesters: AttesterKeys
     submitter: LocalAccount
 
     @classmethod
@@ -27,7 +28,7 @@ class RelayChain:
         return cls(
             w3=connect(settings.rpc_url, poa=settings.poa),
             manifest=Manifest.load(settings.manifest_path),
-            attester=FastSigner(settings.attester),
+            attesters=AttesterKeys(settings.custody_password),
             submitter=Account.from_key(settings.submitter),
         )
 

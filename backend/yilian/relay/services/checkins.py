@@ -103,7 +103,7 @@ def check_out(
     if minutes == 0:
         return visit, None
     attestation = _store_attestation(session, visit, volunteer, activity, minutes)
-    sign_attestation(chain, attestation)
+    sign_attestation(session, chain, attestation)
     return visit, attestation
 
 

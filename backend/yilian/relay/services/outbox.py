@@ -37,8 +37,10 @@ def to_eip712(row: Attestation) -> HourAttestation:
     )
 
 
-def sign_attestation(chain: RelayChain, row: Attestation) -> None:
-    r, vs = chain.attester.sign_attestation(to_eip712(row), chain.domain).compact()
+def sign_attestation(db: Session, chain: RelayChain, row: Attestation) -> None:
+    """Signs with the key of the activity's organisation: the ledger accepts no other."""
+    signer = chain.attesters.for_activity(db, row.activity_id)
+    r, vs = signer.sign_attestation(to_eip712(row), chain.domain).compact()
     row.signature_r, row.signature_vs = "0x" + r.hex(), "0x" + vs.hex()
     row.status = "signed"
 
@@ -53,7 +55,7 @@ def sign_pending(sessions: sessionmaker[Session], chain: RelayChain, limit: int 
             .with_for_update(skip_locked=True)
         ).all()
         for row in rows:
-            sign_attestation(chain, row)
+            sign_attestation(session, chain, row)
         return len(rows)
 
 

@@ -31,7 +31,7 @@ from yilian.relay.services.transactions import Submitter
 REJECTIONS = (
     "none",
     "invalid_signature",
-    "signer_not_attester",
+    "signer_not_organisation_attester",
     "already_accepted",
     "already_revoked",
     "session_out_of_range",

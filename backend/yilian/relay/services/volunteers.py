@@ -1,11 +1,9 @@
 """Volunteer registration and status. The identity fields are hashed with a fresh salt; the chain
 gets only the hash, the relay keeps the name and a masked ID number, never the full number."""
 
-import json
 import os
 from dataclasses import dataclass
 
-from eth_account import Account
 from eth_utils import is_checksum_address, is_checksum_formatted_address
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,10 +13,9 @@ from yilian.chain.eip712 import keccak256
 from yilian.relay.db.models import ChainTx, Volunteer
 from yilian.relay.services.chain import RelayChain
 from yilian.relay.services.chain_calls import record_call
+from yilian.relay.services.custody import new_custodial_key
 from yilian.relay.services.errors import Conflict, NotFound, Unprocessable
 from yilian.relay.services.transactions import Submitter
-
-KEYSTORE_SCRYPT_N = 2**14  # light scrypt: registration stays fast, the key stays encrypted
 
 
 @dataclass(frozen=True)
@@ -95,9 +92,7 @@ def _wallet(address: str | None, custody_password: str) -> tuple[str | None, str
         if not _usable_address(address):
             raise Unprocessable(f"{address!r} is not an Ethereum address", code="invalid_address")
         return None, Web3.to_checksum_address(address)
-    account = Account.create()
-    keystore = Account.encrypt(account.key, custody_password, kdf="scrypt", iterations=KEYSTORE_SCRYPT_N)
-    return json.dumps(keystore), account.address
+    return new_custodial_key(custody_password)
 
 
 def _usable_address(address: str) -> bool:

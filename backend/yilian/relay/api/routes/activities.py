@@ -20,10 +20,13 @@ def create_organisation(
     body: OrganisationIn, sessions: SessionsDep, chain: ChainDep, submitter: SubmitterDep,
     settings: SettingsDep, _: Annotated[ApiKey, Depends(require("admin"))],
 ) -> OrganisationOut:  # fmt: skip
-    """Creates an organisation (a volunteer team) on chain; the relay manages its activities."""
+    """Creates an organisation (a volunteer team) on chain; the relay manages its activities and
+    creates the organisation's own attester key (encrypted at rest), registered on chain as its
+    attester: the ledger accepts the organisation's sessions under no other organisation's key."""
     organisation = activities.create_organisation(
-        sessions, chain, submitter, name=body.name, timeout_s=settings.receipt_timeout_s
-    )
+        sessions, chain, submitter, name=body.name, custody_password=settings.custody_password,
+        timeout_s=settings.receipt_timeout_s,
+    )  # fmt: skip
     return OrganisationOut(id=organisation.id, name=organisation.name, profile_hash=organisation.profile_hash)
 
 
@@ -32,7 +35,9 @@ def create_activity(
     body: ActivityIn, sessions: SessionsDep, chain: ChainDep, submitter: SubmitterDep,
     settings: SettingsDep, _: Organiser,
 ) -> ActivityOut:  # fmt: skip
-    """Creates an activity with its time window, geofence, per-volunteer cap and points per hour."""
+    """Creates an activity with its time window, geofence, per-volunteer cap and points per hour.
+    Points per hour above the registry's ceiling (set by the chain's admin) are refused with 422
+    `points_above_ceiling` before anything is sent."""
     terms = activities.ActivityTerms(
         organisation_id=body.organisation_id, name=body.name, category=body.category,
         starts_at=body.starts_at, ends_at=body.ends_at, latitude=body.geofence.latitude,

@@ -39,8 +39,8 @@ def issue(
     _: Annotated[ApiKey, Depends(require("organiser"))],
 ) -> SignedCertificate:  # fmt: skip
     """Certifies the volunteer's confirmed, unrevoked sessions in the organisation's activities
-    over the period (dates in China Standard Time, both included), signed with the relay's
-    certificate issuer key."""
+    over the period (dates in China Standard Time, both included), signed with the issuing
+    organisation's attester key; 409 `organisation_key_missing` if the relay holds none."""
     try:
         period = Period(body.period_from, body.period_to)
     except ValueError as error:
@@ -49,7 +49,7 @@ def issue(
         return issue_certificate(
             session, chain.w3, chain.manifest, app_user_id=body.app_user_id,
             organisation_id=body.organisation_id, period=period,
-            issuer_key=settings.certificate_issuer, now=int(clock()),
+            issuer_key=chain.attesters.key_of(session, body.organisation_id), now=int(clock()),
         )  # fmt: skip
 
 
