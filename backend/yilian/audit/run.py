@@ -15,9 +15,9 @@ from yilian.audit.onchain import compare_with_contracts
 from yilian.audit.progress import Progress, scan
 from yilian.audit.reconcile import reconcile_relay
 from yilian.audit.relay_records import relay_attestations, relay_session
-from yilian.audit.time_credits import POOL
 from yilian.audit.rpc import DEFAULT_BATCH
 from yilian.audit.scanner import DEFAULT_CHUNK, EventScanner
+from yilian.audit.time_credits import POOL
 from yilian.chain.manifest import Manifest
 
 

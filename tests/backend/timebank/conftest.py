@@ -86,6 +86,21 @@ class Bank:
         if registrar:
             self.send(self.time_bank.functions.confirmFamilyLink(a.address, b.address))
 
+    def give(self, giver: LocalAccount, relative: LocalAccount, minutes: int) -> dict:
+        terms = {"from": giver.address, "to": relative.address, "creditMinutes": minutes}
+        deadline, signature = self.signed(giver, "FamilyGift", **terms)
+        return self.send(
+            self.time_bank.functions.giveToFamily(giver.address, relative.address, minutes, deadline, signature)
+        )
+
+    def donate(self, holder: LocalAccount, minutes: int) -> dict:
+        deadline, signature = self.signed(holder, "PoolDonation", **{"from": holder.address, "creditMinutes": minutes})
+        return self.send(self.time_bank.functions.donateToPool(holder.address, minutes, deadline, signature))
+
+    def request_service(self, requester: LocalAccount, activity: int) -> dict:
+        deadline, signature = self.signed(requester, "ServiceRequest", requester=requester.address, activityId=activity)
+        return self.send(self.time_bank.functions.requestService(requester.address, activity, deadline, signature))
+
     def credits(self, account: str) -> int:
         return self.ledger.functions.timeCredits(account).call()
 

@@ -98,10 +98,7 @@ def test_revocation_after_a_gift_takes_back_what_is_left_and_reports_the_rest(ba
     child, parent, activity = bank.volunteer(), bank.volunteer(), bank.activity()
     bank.attest(child.address, activity, 60)
     bank.link_family(child, parent)
-    deadline, signature = bank.signed(
-        child, "FamilyGift", **{"from": child.address, "to": parent.address, "creditMinutes": 45}
-    )
-    bank.send(bank.time_bank.functions.giveToFamily(child.address, parent.address, 45, deadline, signature))
+    bank.give(child, parent, 45)
     receipt = bank.send(bank.ledger.functions.revoke(child.address, activity, 0, "never served"), AUDITOR)
     reversed_ = bank.ledger.events.TimeCreditsReversed().process_receipt(receipt)[0]["args"]
     assert (reversed_["reclaimed"], reversed_["unrecovered"]) == (15, 45)
@@ -112,14 +109,10 @@ def test_a_parents_credits_pay_exactly_for_the_companionship_served(bank: Bank) 
     child, parent, companion = bank.volunteer(), bank.volunteer(), bank.volunteer()
     bank.attest(child.address, bank.activity(), 120)
     bank.link_family(child, parent)
-    deadline, signature = bank.signed(
-        child, "FamilyGift", **{"from": child.address, "to": parent.address, "creditMinutes": 90}
-    )
-    bank.send(bank.time_bank.functions.giveToFamily(child.address, parent.address, 90, deadline, signature))
+    bank.give(child, parent, 90)
 
     service = bank.activity(category=SERVICE_CATEGORY)
-    deadline, signature = bank.signed(parent, "ServiceRequest", requester=parent.address, activityId=service)
-    bank.send(bank.time_bank.functions.requestService(parent.address, service, deadline, signature))
+    bank.request_service(parent, service)
     receipt = bank.attest(companion.address, service, 50, batch=True)
     withdrawn = bank.ledger.events.TimeCreditsWithdrawn().process_receipt(receipt)[0]["args"]
     assert (withdrawn["fromRequester"], withdrawn["fromPool"], withdrawn["unfunded"]) == (50, 0, 0)
@@ -133,12 +126,10 @@ def test_a_parents_credits_pay_exactly_for_the_companionship_served(bank: Bank) 
 def test_the_pool_honours_what_the_requester_lacks(bank: Bank) -> None:
     donor, requester, helper = bank.volunteer(), bank.volunteer(), bank.volunteer()
     bank.attest(donor.address, bank.activity(), 100)
-    deadline, signature = bank.signed(donor, "PoolDonation", **{"from": donor.address, "creditMinutes": 100})
-    bank.send(bank.time_bank.functions.donateToPool(donor.address, 100, deadline, signature))
+    bank.donate(donor, 100)
     pool = bank.ledger.functions.timeCreditPool().call()
     service = bank.activity(category=SERVICE_CATEGORY)
-    deadline, signature = bank.signed(requester, "ServiceRequest", requester=requester.address, activityId=service)
-    bank.send(bank.time_bank.functions.requestService(requester.address, service, deadline, signature))
+    bank.request_service(requester, service)
     bank.attest(helper.address, service, 60)
     assert bank.credits(requester.address) == 0
     assert bank.ledger.functions.timeCreditPool().call() == pool - 60
