@@ -5,6 +5,7 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {IHourLedger} from "./interfaces/IHourLedger.sol";
+import {ITimeCreditLedger} from "./interfaces/ITimeCreditLedger.sol";
 import {IVolunteerRegistry} from "./interfaces/IVolunteerRegistry.sol";
 import {YiCoin} from "./YiCoin.sol";
 
@@ -15,10 +16,13 @@ import {YiCoin} from "./YiCoin.sol";
 /// up to 16 sessions, 16 bits each. That one slot is at once the replay guard (a non-zero lane),
 /// the cap accounting (the sum of lanes) and the record a revocation reverses, so accepting a
 /// session writes one new slot instead of three. Lane values: 0 none, REVOKED, else minutes.
-contract HourLedger is IHourLedger, AccessControl, EIP712 {
+contract HourLedger is IHourLedger, ITimeCreditLedger, AccessControl, EIP712 {
     bytes32 public constant AUDITOR_ROLE = keccak256("AUDITOR_ROLE");
     uint16 public constant MAX_SESSIONS = 16;
     uint32 public constant MAX_SESSION_MINUTES = 0xFFFE;
+    /// @notice Activities of this category serve time-bank withdrawals (see ITimeCreditLedger).
+    uint16 public constant TIME_BANK_SERVICE_CATEGORY = 255;
+    uint16 private constant BANKABLE_CATEGORIES = 256;
 
     // keccak256("HourAttestation(address volunteer,uint64 activityId,uint16 session,uint40 checkIn,uint40 checkOut,uint32 serviceMinutes,bytes32 evidenceHash)")
     bytes32 private constant HOUR_ATTESTATION_TYPEHASH = keccak256(
@@ -30,8 +34,15 @@ contract HourLedger is IHourLedger, AccessControl, EIP712 {
 
     IVolunteerRegistry private immutable _registry;
     YiCoin private immutable _yiCoin;
+    // One slot: read together when a session is accepted or revoked.
     uint32 private _revocationWindow;
-    mapping(address volunteer => uint256) private _minutesServed;
+    uint32 private _timeCreditCap;
+    address private _timeBank;
+    uint256 private _bankedCategories;
+    uint256 private _timeCreditPool;
+    /// @dev Minutes served and time credits share a slot: crediting a session costs no extra write.
+    mapping(address volunteer => VolunteerAccount) private _accounts;
+    mapping(uint64 activityId => address requester) private _serviceRequesters;
     mapping(address volunteer => mapping(uint64 activityId => uint256 lanes)) private _sessions;
 
     /// @dev What accepting one attestation would do, or why it cannot be accepted.
@@ -44,6 +55,11 @@ contract HourLedger is IHourLedger, AccessControl, EIP712 {
         IVolunteerRegistry.VolunteerStatus status;
         IVolunteerRegistry.Activity terms;
         bool signerAttests;
+    }
+
+    struct VolunteerAccount {
+        uint128 minutesServed;
+        uint128 timeCredits;
     }
 
     struct Revocation {
@@ -112,7 +128,7 @@ contract HourLedger is IHourLedger, AccessControl, EIP712 {
 
     /// @inheritdoc IHourLedger
     function minutesServed(address volunteer) external view returns (uint256) {
-        return _minutesServed[volunteer];
+        return _accounts[volunteer].minutesServed;
     }
 
     /// @inheritdoc IHourLedger
@@ -132,6 +148,72 @@ contract HourLedger is IHourLedger, AccessControl, EIP712 {
         if (lane == REVOKED) return (uid, AttestationStatus.Revoked, 0);
         if (lane == 0) return (uid, AttestationStatus.None, 0);
         return (uid, AttestationStatus.Accepted, uint32(lane));
+    }
+
+    modifier onlyTimeBank() {
+        if (msg.sender != _timeBank) revert HourLedgerNotTimeBank(msg.sender);
+        _;
+    }
+
+    /// @inheritdoc ITimeCreditLedger
+    function setTimeCreditTerms(uint256 bankedCategories, uint32 capMinutes) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _bankedCategories = bankedCategories;
+        _timeCreditCap = capMinutes;
+        emit TimeCreditTermsChanged(bankedCategories, capMinutes);
+    }
+
+    /// @inheritdoc ITimeCreditLedger
+    function setTimeBank(address timeBank) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (_timeBank != address(0)) revert HourLedgerTimeBankAlreadySet(_timeBank);
+        _timeBank = timeBank;
+        emit TimeBankSet(timeBank);
+    }
+
+    /// @inheritdoc ITimeCreditLedger
+    function moveTimeCredits(address from, address to, uint256 creditMinutes) external onlyTimeBank {
+        _withdrawCredits(from, creditMinutes);
+        _depositCredits(to, creditMinutes);
+        emit TimeCreditsMoved(from, to, creditMinutes);
+    }
+
+    /// @inheritdoc ITimeCreditLedger
+    function exchangeTimeCredits(address from, address to, uint256 creditMinutes) external onlyTimeBank {
+        if ((from == address(0)) == (to == address(0))) revert HourLedgerInvalidExchange(from, to);
+        if (from != address(0)) {
+            _withdrawCredits(from, creditMinutes);
+            emit TimeCreditsExchanged(from, false, creditMinutes);
+        } else {
+            _depositCredits(to, creditMinutes);
+            emit TimeCreditsExchanged(to, true, creditMinutes);
+        }
+    }
+
+    /// @inheritdoc ITimeCreditLedger
+    function setServiceRequester(uint64 activityId, address requester) external onlyTimeBank {
+        address earlier = _serviceRequesters[activityId];
+        if (earlier != address(0)) revert HourLedgerServiceAlreadyRequested(activityId, earlier);
+        _serviceRequesters[activityId] = requester;
+        emit ServiceRequesterSet(activityId, requester);
+    }
+
+    /// @inheritdoc ITimeCreditLedger
+    function timeCredits(address account) external view returns (uint256) {
+        return account == address(0) ? _timeCreditPool : _accounts[account].timeCredits;
+    }
+
+    /// @inheritdoc ITimeCreditLedger
+    function timeCreditPool() external view returns (uint256) {
+        return _timeCreditPool;
+    }
+
+    /// @inheritdoc ITimeCreditLedger
+    function timeCreditTerms() external view returns (uint256 bankedCategories, uint32 capMinutes) {
+        return (_bankedCategories, _timeCreditCap);
+    }
+
+    /// @inheritdoc ITimeCreditLedger
+    function serviceRequester(uint64 activityId) external view returns (address) {
+        return _serviceRequesters[activityId];
     }
 
     function registry() external view returns (IVolunteerRegistry) {
@@ -195,9 +277,9 @@ contract HourLedger is IHourLedger, AccessControl, EIP712 {
 
     function _accept(HourAttestation calldata a, Verdict memory verdict) private {
         _sessions[a.volunteer][a.activityId] = verdict.lanes | (uint256(a.serviceMinutes) << (a.session * LANE_BITS));
-        // Cannot overflow: each session adds at most MAX_SESSION_MINUTES.
-        unchecked {
-            _minutesServed[a.volunteer] += a.serviceMinutes;
+        _creditService(verdict.uid, a.volunteer, a.serviceMinutes, verdict.terms.category);
+        if (verdict.terms.category == TIME_BANK_SERVICE_CATEGORY) {
+            _withdrawForService(verdict.uid, a.activityId, a.serviceMinutes);
         }
         uint256 points = pointsFor(a.serviceMinutes, verdict.terms.pointsPerHour);
         if (points != 0) _yiCoin.mint(a.volunteer, points);
@@ -231,11 +313,98 @@ contract HourLedger is IHourLedger, AccessControl, EIP712 {
         if (block.timestamp > closesAt) revert HourLedgerRevocationWindowClosed(done.uid, closesAt, block.timestamp);
 
         _sessions[volunteer][activityId] = lanes | (REVOKED << shift);
-        _minutesServed[volunteer] -= served;
         done.serviceMinutes = uint32(served);
+        _reverseService(done.uid, volunteer, done.serviceMinutes, terms.category);
+        if (terms.category == TIME_BANK_SERVICE_CATEGORY) _refundService(done.uid, activityId, done.serviceMinutes);
         uint256 points = pointsFor(done.serviceMinutes, terms.pointsPerHour);
         done.burned = points == 0 ? 0 : _yiCoin.burnRevoked(volunteer, points);
         done.unrecovered = points - done.burned;
+    }
+
+    /// @dev Minutes served, and credits when the category is banked: one write of the account.
+    function _creditService(bytes32 uid, address volunteer, uint32 serviceMinutes, uint16 category) private {
+        VolunteerAccount memory account = _accounts[volunteer];
+        // Cannot overflow: each session adds at most MAX_SESSION_MINUTES to a uint128.
+        unchecked {
+            account.minutesServed += serviceMinutes;
+        }
+        if (category < BANKABLE_CATEGORIES && (_bankedCategories >> category) & 1 == 1) {
+            uint256 room = _roomBelowCap(account.timeCredits);
+            uint32 banked = serviceMinutes < room ? serviceMinutes : uint32(room);
+            account.timeCredits += banked;
+            uint32 toPool = serviceMinutes - banked;
+            if (toPool != 0) _timeCreditPool += toPool;
+            emit TimeCreditsEarned(uid, volunteer, banked, toPool);
+        }
+        _accounts[volunteer] = account;
+    }
+
+    /// @dev A served withdrawal: the requester pays, the pool honours what the requester lacks.
+    function _withdrawForService(bytes32 uid, uint64 activityId, uint32 serviceMinutes) private {
+        address requester = _serviceRequesters[activityId];
+        if (requester == address(0)) return;
+        uint256 held = _accounts[requester].timeCredits;
+        uint32 fromRequester = held < serviceMinutes ? uint32(held) : serviceMinutes;
+        // Cannot underflow: fromRequester <= held, fromPool <= the pool.
+        unchecked {
+            _accounts[requester].timeCredits = uint128(held - fromRequester);
+        }
+        uint32 lacking = serviceMinutes - fromRequester;
+        uint256 pool = _timeCreditPool;
+        uint32 fromPool = pool < lacking ? uint32(pool) : lacking;
+        if (fromPool != 0) _timeCreditPool = pool - fromPool;
+        emit TimeCreditsWithdrawn(uid, requester, activityId, fromRequester, fromPool, lacking - fromPool);
+    }
+
+    function _reverseService(bytes32 uid, address volunteer, uint32 serviceMinutes, uint16 category) private {
+        VolunteerAccount memory account = _accounts[volunteer];
+        account.minutesServed -= serviceMinutes;
+        if (category < BANKABLE_CATEGORIES && (_bankedCategories >> category) & 1 == 1) {
+            uint32 reclaimed = account.timeCredits < serviceMinutes ? uint32(account.timeCredits) : serviceMinutes;
+            account.timeCredits -= reclaimed;
+            emit TimeCreditsReversed(uid, volunteer, reclaimed, serviceMinutes - reclaimed);
+        }
+        _accounts[volunteer] = account;
+    }
+
+    function _refundService(bytes32 uid, uint64 activityId, uint32 serviceMinutes) private {
+        address requester = _serviceRequesters[activityId];
+        if (requester == address(0)) return;
+        uint256 held = _accounts[requester].timeCredits;
+        uint256 room = _roomBelowCap(held);
+        uint32 refunded = serviceMinutes < room ? serviceMinutes : uint32(room);
+        _accounts[requester].timeCredits = uint128(held + refunded);
+        uint32 toPool = serviceMinutes - refunded;
+        if (toPool != 0) _timeCreditPool += toPool;
+        emit TimeCreditsRefunded(uid, requester, refunded, toPool);
+    }
+
+    function _withdrawCredits(address from, uint256 creditMinutes) private {
+        uint256 held = from == address(0) ? _timeCreditPool : _accounts[from].timeCredits;
+        if (held < creditMinutes) revert HourLedgerTimeCreditsInsufficient(from, held, creditMinutes);
+        // Cannot underflow: checked just above.
+        unchecked {
+            if (from == address(0)) _timeCreditPool = held - creditMinutes;
+            else _accounts[from].timeCredits = uint128(held - creditMinutes);
+        }
+    }
+
+    function _depositCredits(address to, uint256 creditMinutes) private {
+        if (to == address(0)) {
+            _timeCreditPool += creditMinutes;
+            return;
+        }
+        uint256 held = _accounts[to].timeCredits;
+        if (creditMinutes > _roomBelowCap(held)) {
+            revert HourLedgerTimeCreditCapReached(to, held, creditMinutes, _timeCreditCap);
+        }
+        _accounts[to].timeCredits = uint128(held + creditMinutes);
+    }
+
+    /// @dev The cap may have been lowered below a balance: such an account takes nothing more.
+    function _roomBelowCap(uint256 held) private view returns (uint256) {
+        uint256 cap = _timeCreditCap;
+        return held >= cap ? 0 : cap - held;
     }
 
     function _revertWith(HourAttestation calldata a, Verdict memory v) private pure {

@@ -78,4 +78,9 @@ def _checks(w3: Web3, manifest: Manifest, state: ChainState, block: int) -> dict
             for holder, balance in sorted(state.balances.items())
         ),
         "total_supply_mismatch": iter([_Check("totalSupply()", state.total_supply, read(yicoin.totalSupply))]),
+        # timeCredits(0x0…0) is the community pool.
+        "time_credits_mismatch": (
+            _Check(f"timeCredits({holder})", credits, read(ledger.timeCredits, holder), {"address": holder})
+            for holder, credits in sorted(state.time_credits.items())
+        ),
     }  # fmt: skip

@@ -17,6 +17,7 @@ from yilian.audit.reconcile import reconcile_relay
 from yilian.audit.relay_records import relay_attestations, relay_session
 from yilian.audit.rpc import DEFAULT_BATCH
 from yilian.audit.scanner import DEFAULT_CHUNK, EventScanner
+from yilian.audit.time_credits import POOL
 from yilian.chain.manifest import Manifest
 
 
@@ -61,6 +62,8 @@ class AuditReport:
             "yicoin_minted": state.minted,
             "yicoin_redeemed": sum(r["amount"] for r in state.redemptions),
             "yicoin_settled": state.settled,
+            "time_credit_minutes_held": sum(m for a, m in state.time_credits.items() if a != POOL),
+            "time_credit_pool_minutes": state.time_credits.get(POOL, 0),
             "findings_by_kind": dict(Counter(f.kind for f in self.findings)),
         }
 

@@ -1,4 +1,4 @@
-"""The state of the four contracts rebuilt from their events alone, one event at a time.
+"""The state of the contracts rebuilt from their events alone, one event at a time.
 
 It is what a scan carries from chunk to chunk and what a checkpoint stores, so it is plain data
 (JSON-ready through `to_dict`/`from_dict`). Attestations are kept as columns (`AttestationTable`):
@@ -14,6 +14,7 @@ from typing import Any
 
 from yilian.audit.findings import Finding
 from yilian.audit.scanner import ChainEvent
+from yilian.audit.time_credits import TIME_CREDIT_HANDLERS
 
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 
@@ -60,6 +61,7 @@ class ChainState:
     minutes_by_activity: dict[int, int] = field(default_factory=dict)
     minutes_by_volunteer_activity: dict[tuple[str, int], int] = field(default_factory=dict)
     balances: dict[str, int] = field(default_factory=dict)
+    time_credits: dict[str, int] = field(default_factory=dict)  # the pool under the zero address
     total_supply: int = 0
     minted: int = 0
     burned: int = 0
@@ -80,6 +82,8 @@ class ChainState:
         handler = _HANDLERS.get(key)
         if handler is not None:
             handler(self, event)
+        elif key in TIME_CREDIT_HANDLERS:
+            TIME_CREDIT_HANDLERS[key](self.time_credits, event)
         elif event.name == "UnknownEvent":
             self._anomaly("unknown_event", f"{event.contract} emitted an event not in its ABI", event)
 

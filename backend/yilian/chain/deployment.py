@@ -1,4 +1,4 @@
-"""Deploys the four contracts with web3 alone, grants the roles and writes the manifest.
+"""Deploys the contracts with web3 alone, grants the roles and writes the manifest.
 
 `deploy_all` always deploys a new set; `deploy` is what scripts call: it reuses the set the
 network's manifest names while that set is still on the chain, so `make run` and
@@ -34,6 +34,10 @@ log = logging.getLogger(__name__)
 
 DEPLOYMENTS_DIR = PROJECT_ROOT / "deployments"
 DEFAULT_REVOCATION_WINDOW = 30 * 86_400  # seconds after an activity ends: a month to correct
+# Time bank: every category earns credits (1 minute served = 1 credit minute) until the admin
+# narrows it; an account holds at most 1,500 hours, the excess going to the community pool.
+DEFAULT_BANKED_CATEGORIES = 2**256 - 1
+DEFAULT_TIME_CREDIT_CAP_MINUTES = 1_500 * 60
 
 
 @dataclass(frozen=True)
@@ -41,7 +45,7 @@ class Roles:
     """Who gets which operational role; the deployer keeps every contract's admin role.
     Attesters are not a deployment role: each organisation has its own, in the registry."""
 
-    registrar: str  # REGISTRAR_ROLE on VolunteerRegistry: registers organisations, volunteers
+    registrar: str  # REGISTRAR_ROLE on VolunteerRegistry and TimeBank: organisations, volunteers, family links
     auditor: str  # AUDITOR_ROLE on HourLedger: revokes and corrects hours
     merchant_manager: str  # MERCHANT_MANAGER_ROLE on MerchantAlliance: onboards merchants
 
@@ -87,11 +91,15 @@ def deploy_all(
     yicoin = w3.eth.contract(address=yicoin_address, abi=artifacts["YiCoin"].abi)
     alliance = create("MerchantAlliance", admin, yicoin_address)
     sender.transact(yicoin.functions.setAlliance(alliance.address))
+    time_bank = create("TimeBank", admin, ledger.address, registry.address)
+    sender.transact(ledger.functions.setTimeBank(time_bank.address))
+    sender.transact(ledger.functions.setTimeCreditTerms(DEFAULT_BANKED_CATEGORIES, DEFAULT_TIME_CREDIT_CAP_MINUTES))
 
     for contract, role, account in (
         (registry, "REGISTRAR_ROLE", roles.registrar),
         (ledger, "AUDITOR_ROLE", roles.auditor),
         (alliance, "MERCHANT_MANAGER_ROLE", roles.merchant_manager),
+        (time_bank, "REGISTRAR_ROLE", roles.registrar),
     ):
         role_id = contract.functions[role]().call()
         sender.transact(contract.functions.grantRole(role_id, account))

@@ -70,13 +70,13 @@ def _to_json(type_: str, value: Any) -> Any:
 
 # --- Domains ---------------------------------------------------------------------------------
 
-_DOMAIN_FIELDS: Fields = (
+DOMAIN_FIELDS: Fields = (
     ("name", "string"),
     ("version", "string"),
     ("chainId", "uint256"),
     ("verifyingContract", "address"),
 )
-_DOMAIN_TYPEHASH = keccak256(_encode_type("EIP712Domain", _DOMAIN_FIELDS).encode())
+_DOMAIN_TYPEHASH = keccak256(_encode_type("EIP712Domain", DOMAIN_FIELDS).encode())
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +147,7 @@ class _Struct:
         attrs = fields(self)  # type: ignore[arg-type]
         return {
             "types": {
-                "EIP712Domain": [{"name": n, "type": t} for n, t in _DOMAIN_FIELDS],
+                "EIP712Domain": [{"name": n, "type": t} for n, t in DOMAIN_FIELDS],
                 self.NAME: [{"name": n, "type": t} for n, t in self.FIELDS],
             },
             "primaryType": self.NAME,

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 from web3 import Web3
 from web3.contract import Contract
 
-CONTRACT_NAMES = ("VolunteerRegistry", "HourLedger", "YiCoin", "MerchantAlliance")
+CONTRACT_NAMES = ("VolunteerRegistry", "HourLedger", "YiCoin", "MerchantAlliance", "TimeBank")
 
 
 class DeployedContract(BaseModel):

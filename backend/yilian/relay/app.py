@@ -15,6 +15,7 @@ from yilian.relay.api.routes import (
     health,
     merchants,
     stats,
+    time_bank,
     volunteers,
 )
 from yilian.relay.config import Settings
@@ -52,6 +53,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     errors.install(app)
-    for module in (volunteers, activities, attesters, checkins, attestations, merchants, certificates, stats, health):
+    for module in (
+        volunteers, activities, attesters, checkins, attestations, merchants, certificates, stats, time_bank, health
+    ):
         app.include_router(module.router)
     return app

@@ -49,5 +49,9 @@ class RelayChain:
         return self.manifest.contract(self.w3, "MerchantAlliance")
 
     @cached_property
+    def time_bank(self) -> Contract:
+        return self.manifest.contract(self.w3, "TimeBank")
+
+    @cached_property
     def domain(self) -> Eip712Domain:
         return ledger_domain(self.manifest.chain_id, self.ledger.address)
