@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from eth_account.signers.local import LocalAccount
-from eth_utils import to_checksum_address
 from pydantic import ValidationError
 from web3 import Web3
 from web3.contract import Contract
@@ -22,7 +21,7 @@ from yilian.chain.manifest import CONTRACT_NAMES, Manifest
 from yilian.chain.transactions import Sender, TransactionFailed, as_hex
 from yilian.governance.calls import ProposedCall, describe_call
 from yilian.governance.errors import GovernanceError
-from yilian.merchant.market import explain_revert
+from yilian.merchant.market import emitted, explain_revert
 
 # IConsortiumCouncil.ProposalState, in order.
 STATES = ("unknown", "pending", "waiting", "ready", "executed")
@@ -97,7 +96,8 @@ class Consortium:
         approvers = [d for d in self.departments() if self.council.functions.hasApproved(proposal_id, d).call()]
         timestamp = int(self.timelock.functions.getTimestamp(proposal_id).call())
         summary = describe_call(self.contracts, target, data)
-        return ProposalView(proposal_id, state, summary, proposer, approvers, self.threshold(), max(timestamp, 0))
+        ready_at = timestamp if timestamp > 1 else 0  # the timelock marks a done operation with 1
+        return ProposalView(proposal_id, state, summary, proposer, approvers, self.threshold(), ready_at)
 
     def proposals(self) -> list[ProposalView]:
         count = self.council.functions.proposalCount().call()
@@ -118,7 +118,7 @@ class Consortium:
         salt = salt or os.urandom(32)  # a fresh salt: the same change can be proposed again later
         function = self.council.functions.propose(call.target, call.value, call.data, salt)
         receipt = self.send(account, function)
-        created = self.council.events.ProposalCreated().process_receipt(receipt)[0]
+        created = emitted(self.council, receipt, "ProposalCreated")[0]
         return bytes(created["args"]["id"]), receipt
 
     def send(self, account: LocalAccount, function: ContractFunction) -> TxReceipt:
@@ -146,10 +146,3 @@ def parse_proposal_id(text: str) -> bytes:
     if len(value) != 32:
         raise GovernanceError(f"{text!r} is not a proposal id (0x and 64 hexadecimal digits)")
     return value
-
-
-def checksum(address: str) -> str:
-    try:
-        return to_checksum_address(address)
-    except ValueError:
-        raise GovernanceError(f"{address!r} is not an address") from None

@@ -64,11 +64,9 @@ def governed_chain(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCh
         yield chain
 
 
-@pytest.fixture(scope="session")
-def governed(governed_chain: LocalChain, tmp_path_factory: pytest.TempPathFactory) -> Governed:
-    w3 = connect(governed_chain.rpc_url)
+def deploy_governed(chain: LocalChain, directory: Path) -> Governed:
+    w3 = connect(chain.rpc_url)
     spec = GovernanceSpec(tuple(dev_address(i) for i in DEPARTMENTS), THRESHOLD, DELAY)
-    directory = tmp_path_factory.mktemp("governed-deployments")
     outcome = deploy(
         "governed",
         w3=w3,
@@ -77,4 +75,10 @@ def governed(governed_chain: LocalChain, tmp_path_factory: pytest.TempPathFactor
         deployments_dir=directory,
         governance=spec,
     )
-    return Governed(w3, outcome.manifest, outcome.path, Consortium.open(governed_chain.rpc_url, outcome.path))
+    return Governed(w3, outcome.manifest, outcome.path, Consortium.open(chain.rpc_url, outcome.path))
+
+
+@pytest.fixture(scope="session")
+def governed(governed_chain: LocalChain, tmp_path_factory: pytest.TempPathFactory) -> Governed:
+    """Shared by the tests that leave the council's membership and threshold as they found them."""
+    return deploy_governed(governed_chain, tmp_path_factory.mktemp("governed-deployments"))

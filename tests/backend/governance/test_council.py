@@ -2,13 +2,14 @@
 timelock's delay, do. Every refusal is the contract's own custom error, with its values."""
 
 import os
+from pathlib import Path
 
 import pytest
 from web3 import Web3
 
 from tests.backend.conftest import DEPLOYER
-from tests.backend.governance.conftest import DELAY, DEPARTMENTS, OUTSIDER, THRESHOLD, Governed
-from yilian.chain.localchain import dev_address
+from tests.backend.governance.conftest import DELAY, DEPARTMENTS, OUTSIDER, THRESHOLD, Governed, deploy_governed
+from yilian.chain.localchain import LocalChain, dev_address
 from yilian.governance.calls import ProposedCall, generic_call, role_call
 
 A, B, C = DEPARTMENTS
@@ -162,7 +163,8 @@ def test_non_members_are_refused_everywhere(governed: Governed) -> None:
     assert governed.consortium.proposal(proposal_id).approvers == [dev_address(A)]
 
 
-def test_membership_and_threshold_change_only_through_the_council(governed: Governed) -> None:
+def test_membership_and_threshold_change_only_through_the_council(governed_chain: LocalChain, tmp_path: Path) -> None:
+    governed = deploy_governed(governed_chain, tmp_path)  # its own council: this one changes for good
     contracts, council = _contracts(governed), governed.consortium.council.functions
     newcomer = dev_address(8)
     _enact(governed, role_call(contracts, "ConsortiumCouncil", True, "DEPARTMENT_ROLE", newcomer))
