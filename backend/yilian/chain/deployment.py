@@ -254,6 +254,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--threshold", type=int, help="approvals needed (default: a majority)")
     parser.add_argument("--timelock-delay", type=int, default=DEFAULT_TIMELOCK_DELAY, help="seconds")
     args = parser.parse_args(argv)
+    if args.threshold is not None and not args.departments:
+        parser.error("--threshold needs --departments")
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
     w3 = connect(args.rpc_url, poa=args.poa)
