@@ -21,6 +21,8 @@ contract ConsortiumCouncil is IConsortiumCouncil, AccessControlEnumerable {
     bytes32[] private _proposalIds;
     mapping(bytes32 id => Proposal) private _proposals;
     mapping(bytes32 id => mapping(address department => bool)) private _approved;
+    mapping(bytes32 id => mapping(address department => bool)) private _cancelVoted;
+    mapping(bytes32 id => bool) private _cancelled;
 
     /// @notice Creates the timelock (`minDelay` seconds) with this council as its only proposer,
     /// executor and canceller; the timelock administers itself and this council.
@@ -51,17 +53,13 @@ contract ConsortiumCouncil is IConsortiumCouncil, AccessControlEnumerable {
 
     /// @inheritdoc IConsortiumCouncil
     function approve(bytes32 id) external onlyRole(DEPARTMENT_ROLE) {
-        ProposalState state = proposalState(id);
-        if (state == ProposalState.Unknown) revert CouncilUnknownProposal(id);
-        if (state != ProposalState.Pending) revert CouncilAlreadyScheduled(id);
+        _requirePending(id);
         _approve(id);
     }
 
     /// @inheritdoc IConsortiumCouncil
     function schedule(bytes32 id) external onlyRole(DEPARTMENT_ROLE) {
-        ProposalState state = proposalState(id);
-        if (state == ProposalState.Unknown) revert CouncilUnknownProposal(id);
-        if (state != ProposalState.Pending) revert CouncilAlreadyScheduled(id);
+        _requirePending(id);
         uint256 count = approvals(id);
         if (count < _threshold) revert CouncilNotEnoughApprovals(id, count, _threshold);
         _schedule(id);
@@ -74,6 +72,23 @@ contract ConsortiumCouncil is IConsortiumCouncil, AccessControlEnumerable {
         Proposal storage p = _proposals[id];
         _timelock.execute{value: msg.value}(p.target, p.value, p.data, bytes32(0), p.salt);
         emit ProposalExecuted(id, msg.sender);
+    }
+
+    /// @inheritdoc IConsortiumCouncil
+    function cancel(bytes32 id) external onlyRole(DEPARTMENT_ROLE) {
+        ProposalState state = proposalState(id);
+        if (state == ProposalState.Unknown) revert CouncilUnknownProposal(id);
+        if (state == ProposalState.Executed || state == ProposalState.Cancelled) {
+            revert CouncilProposalNotCancellable(id, state);
+        }
+        if (_cancelVoted[id][msg.sender]) revert CouncilAlreadyVotedToCancel(id, msg.sender);
+        _cancelVoted[id][msg.sender] = true;
+        uint256 votes = _countDepartments(_cancelVoted[id]);
+        emit CancellationApproved(id, msg.sender, votes, _threshold);
+        if (votes < _threshold) return;
+        _cancelled[id] = true;
+        if (state != ProposalState.Pending) _timelock.cancel(id);
+        emit ProposalCancelled(id);
     }
 
     /// @inheritdoc IConsortiumCouncil
@@ -99,6 +114,7 @@ contract ConsortiumCouncil is IConsortiumCouncil, AccessControlEnumerable {
     /// @inheritdoc IConsortiumCouncil
     function proposalState(bytes32 id) public view returns (ProposalState) {
         if (_proposals[id].proposer == address(0)) return ProposalState.Unknown;
+        if (_cancelled[id]) return ProposalState.Cancelled;
         TimelockController.OperationState op = _timelock.getOperationState(id);
         if (op == TimelockController.OperationState.Unset) return ProposalState.Pending;
         if (op == TimelockController.OperationState.Waiting) return ProposalState.Waiting;
@@ -107,16 +123,23 @@ contract ConsortiumCouncil is IConsortiumCouncil, AccessControlEnumerable {
     }
 
     /// @inheritdoc IConsortiumCouncil
-    function approvals(bytes32 id) public view returns (uint256 count) {
-        address[] memory members = getRoleMembers(DEPARTMENT_ROLE);
-        for (uint256 i = 0; i < members.length; ++i) {
-            if (_approved[id][members[i]]) ++count;
-        }
+    function approvals(bytes32 id) public view returns (uint256) {
+        return _countDepartments(_approved[id]);
     }
 
     /// @inheritdoc IConsortiumCouncil
     function hasApproved(bytes32 id, address department) external view returns (bool) {
         return _approved[id][department];
+    }
+
+    /// @inheritdoc IConsortiumCouncil
+    function cancelVotes(bytes32 id) external view returns (uint256) {
+        return _countDepartments(_cancelVoted[id]);
+    }
+
+    /// @inheritdoc IConsortiumCouncil
+    function hasVotedToCancel(bytes32 id, address department) external view returns (bool) {
+        return _cancelVoted[id][department];
     }
 
     /// @inheritdoc IConsortiumCouncil
@@ -135,6 +158,24 @@ contract ConsortiumCouncil is IConsortiumCouncil, AccessControlEnumerable {
         uint256 count = approvals(id);
         emit ProposalApproved(id, msg.sender, count, _threshold);
         if (count >= _threshold) _schedule(id);
+    }
+
+    function _requirePending(bytes32 id) private view {
+        ProposalState state = proposalState(id);
+        if (state == ProposalState.Unknown) revert CouncilUnknownProposal(id);
+        if (state != ProposalState.Pending) revert CouncilProposalNotPending(id, state);
+    }
+
+    /// @dev Only current departments count: a removed department's votes lapse.
+    function _countDepartments(mapping(address department => bool) storage voted)
+        private
+        view
+        returns (uint256 count)
+    {
+        address[] memory members = getRoleMembers(DEPARTMENT_ROLE);
+        for (uint256 i = 0; i < members.length; ++i) {
+            if (voted[members[i]]) ++count;
+        }
     }
 
     function _schedule(bytes32 id) private {

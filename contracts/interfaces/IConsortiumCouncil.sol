@@ -6,9 +6,11 @@ pragma solidity 0.8.28;
 /// timelock holds the admin roles of every Yilian contract. A department proposes a call (any
 /// admin function of any contract: role grants, points ceilings, the revocation window, pauses);
 /// when `threshold` distinct departments have approved it, the council schedules it on the
-/// timelock; after the timelock's delay any department executes it. Membership changes (adding or
-/// removing a department: `grantRole`/`revokeRole` of `DEPARTMENT_ROLE`; `setThreshold`) are
-/// admin calls of the council itself, whose admin is the timelock: they go the same way.
+/// timelock; after the timelock's delay any department executes it. Until then `threshold`
+/// departments can cancel it: the delay is the consortium's time to look at a change before it
+/// applies. Membership changes (adding or removing a department: `grantRole`/`revokeRole` of
+/// `DEPARTMENT_ROLE`; `setThreshold`) are admin calls of the council itself, whose admin is the
+/// timelock: they go the same way.
 /// A proposal's id is the timelock's operation id: `hashOperation(target, value, data, 0, salt)`.
 interface IConsortiumCouncil {
     /// @notice Where a proposal stands. `Waiting`: scheduled, the delay has not passed.
@@ -17,7 +19,8 @@ interface IConsortiumCouncil {
         Pending, // collecting approvals
         Waiting,
         Ready,
-        Executed
+        Executed,
+        Cancelled
     }
 
     struct Proposal {
@@ -35,6 +38,9 @@ interface IConsortiumCouncil {
     event ProposalApproved(bytes32 indexed id, address indexed department, uint256 approvals, uint256 threshold);
     event ProposalScheduled(bytes32 indexed id, uint256 readyAt);
     event ProposalExecuted(bytes32 indexed id, address indexed department);
+    /// @notice `votes` counts the current departments that asked to cancel.
+    event CancellationApproved(bytes32 indexed id, address indexed department, uint256 votes, uint256 threshold);
+    event ProposalCancelled(bytes32 indexed id);
     event ThresholdChanged(uint256 previousThreshold, uint256 newThreshold);
 
     /// @notice The same call with the same salt was proposed before (a replay): choose a new salt.
@@ -42,8 +48,11 @@ interface IConsortiumCouncil {
     error CouncilUnknownProposal(bytes32 id);
     /// @notice A department approves a proposal once.
     error CouncilAlreadyApproved(bytes32 id, address department);
-    /// @notice Approvals are closed: the proposal is already on the timelock.
-    error CouncilAlreadyScheduled(bytes32 id);
+    /// @notice Approvals are closed: the proposal is scheduled, executed or cancelled.
+    error CouncilProposalNotPending(bytes32 id, ProposalState state);
+    error CouncilAlreadyVotedToCancel(bytes32 id, address department);
+    /// @notice Only a proposal not yet executed (nor cancelled) can be cancelled.
+    error CouncilProposalNotCancellable(bytes32 id, ProposalState state);
     error CouncilNotEnoughApprovals(bytes32 id, uint256 approvals, uint256 threshold);
     /// @notice Execution needs state `Ready`; `readyAt` is 0 while unscheduled.
     error CouncilProposalNotReady(bytes32 id, ProposalState state, uint256 readyAt);
@@ -66,6 +75,10 @@ interface IConsortiumCouncil {
     /// @notice A department executes a proposal whose delay has passed; forwards `msg.value`.
     function execute(bytes32 id) external payable;
 
+    /// @notice A department votes to cancel a proposal not yet executed; the vote that reaches
+    /// the threshold cancels it (on the timelock too, if it was scheduled).
+    function cancel(bytes32 id) external;
+
     /// @notice Only the timelock (that is, the council itself) changes the threshold.
     function setThreshold(uint256 newThreshold) external;
 
@@ -81,6 +94,11 @@ interface IConsortiumCouncil {
     function approvals(bytes32 id) external view returns (uint256);
 
     function hasApproved(bytes32 id, address department) external view returns (bool);
+
+    /// @notice Votes to cancel by departments that are members now.
+    function cancelVotes(bytes32 id) external view returns (uint256);
+
+    function hasVotedToCancel(bytes32 id, address department) external view returns (bool);
 
     function proposalCount() external view returns (uint256);
 

@@ -102,6 +102,8 @@ def _show(view: ProposalView) -> None:
     typer.echo(f"  proposed by {view.proposer}; approved by {', '.join(view.approvers) or 'nobody now'}")
     if view.state in ("waiting", "ready"):
         typer.echo(f"  executable from {_when(view.ready_at)}")
+    if view.cancellers:
+        typer.echo(f"  to cancel: {', '.join(view.cancellers)} ({len(view.cancellers)}/{view.threshold})")
 
 
 def _mined(title: str, receipt: TxReceipt, view: ProposalView) -> None:
@@ -168,12 +170,15 @@ def show(ctx: typer.Context, proposal_id: ProposalId) -> None:
     _show(ctx.obj.consortium.proposal(parse_proposal_id(proposal_id)))
 
 
+_DONE = {"approve": "approved", "schedule": "scheduled", "execute": "executed", "cancel": "voted to cancel"}
+
+
 def _act(ctx: typer.Context, action: str, proposal_id: str) -> None:
     department: Department = ctx.obj
     consortium, wanted = department.consortium, parse_proposal_id(proposal_id)
     consortium.proposal(wanted)  # an unknown id is refused before the password
     receipt = consortium.send(department.unlock(), consortium.council.functions[action](wanted))
-    _mined(f"{action}d" if action.endswith("e") else f"{action}ed", receipt, consortium.proposal(wanted))
+    _mined(_DONE[action], receipt, consortium.proposal(wanted))
 
 
 @app.command()
@@ -195,6 +200,13 @@ def schedule(ctx: typer.Context, proposal_id: ProposalId) -> None:
 def execute(ctx: typer.Context, proposal_id: ProposalId) -> None:
     """Executes a scheduled proposal once the timelock's delay has passed."""
     _act(ctx, "execute", proposal_id)
+
+
+@app.command()
+@_plainly
+def cancel(ctx: typer.Context, proposal_id: ProposalId) -> None:
+    """Votes to cancel a proposal not yet executed; the vote that reaches the threshold cancels it."""
+    _act(ctx, "cancel", proposal_id)
 
 
 def _propose(ctx: typer.Context, build: Callable[[Consortium], ProposedCall]) -> None:

@@ -24,7 +24,7 @@ from yilian.governance.errors import GovernanceError
 from yilian.merchant.market import emitted, explain_revert
 
 # IConsortiumCouncil.ProposalState, in order.
-STATES = ("unknown", "pending", "waiting", "ready", "executed")
+STATES = ("unknown", "pending", "waiting", "ready", "executed", "cancelled")
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ class ProposalView:
     summary: str
     proposer: str
     approvers: list[str]  # current departments that approved
+    cancellers: list[str]  # current departments that voted to cancel
     threshold: int
     ready_at: int  # chain time from which it can be executed; 0 while pending
 
@@ -93,11 +94,13 @@ class Consortium:
         if state == "unknown":
             raise GovernanceError(f"no proposal 0x{proposal_id.hex()}")
         target, _value, data, _salt, proposer = self.council.functions.proposal(proposal_id).call()
-        approvers = [d for d in self.departments() if self.council.functions.hasApproved(proposal_id, d).call()]
+        functions, departments = self.council.functions, self.departments()
+        approvers = [d for d in departments if functions.hasApproved(proposal_id, d).call()]
+        cancellers = [d for d in departments if functions.hasVotedToCancel(proposal_id, d).call()]
         timestamp = int(self.timelock.functions.getTimestamp(proposal_id).call())
         summary = describe_call(self.contracts, target, data)
         ready_at = timestamp if timestamp > 1 else 0  # the timelock marks a done operation with 1
-        return ProposalView(proposal_id, state, summary, proposer, approvers, self.threshold(), ready_at)
+        return ProposalView(proposal_id, state, summary, proposer, approvers, cancellers, self.threshold(), ready_at)
 
     def proposals(self) -> list[ProposalView]:
         count = self.council.functions.proposalCount().call()

@@ -14,7 +14,7 @@ from yilian.governance.calls import ProposedCall, generic_call, role_call
 
 A, B, C = DEPARTMENTS
 ADMIN = bytes(32)
-PENDING, WAITING, EXECUTED = 1, 2, 4  # IConsortiumCouncil.ProposalState
+PENDING, WAITING, EXECUTED, CANCELLED = 1, 2, 4, 5  # IConsortiumCouncil.ProposalState
 
 
 def _propose(governed: Governed, proposer: int, call: ProposedCall) -> bytes:
@@ -127,7 +127,7 @@ def test_the_delay_is_respected_and_nothing_runs_twice(governed: Governed) -> No
         WAITING,
         ready_at,
     )
-    assert governed.refusal(C, council.approve(proposal_id)) == ("CouncilAlreadyScheduled", proposal_id)
+    assert governed.refusal(C, council.approve(proposal_id)) == ("CouncilProposalNotPending", proposal_id, WAITING)
     governed.wait(60)
     governed.send(C, council.execute(proposal_id))
     assert contracts["HourLedger"].functions.revocationWindow().call() == 7_200
@@ -137,6 +137,29 @@ def test_the_delay_is_respected_and_nothing_runs_twice(governed: Governed) -> No
         "CouncilProposalExists",
         proposal_id,
     )
+
+
+@pytest.mark.parametrize("scheduled", [False, True])
+def test_the_council_cancels_m_of_n_until_execution(governed: Governed, scheduled: bool) -> None:
+    contracts, council = _contracts(governed), governed.consortium.council.functions
+    proposal_id = _propose(governed, A, generic_call(contracts, "YiCoin", "pause()", []))
+    if scheduled:
+        governed.send(B, council.approve(proposal_id))
+    governed.send(C, council.cancel(proposal_id))
+    assert governed.refusal(C, council.cancel(proposal_id)) == (
+        "CouncilAlreadyVotedToCancel",
+        proposal_id,
+        dev_address(C),
+    )
+    assert _state(governed, proposal_id) == ("waiting" if scheduled else "pending")  # one vote is not enough
+    governed.send(A, council.cancel(proposal_id))
+    assert _state(governed, proposal_id) == "cancelled" and council.cancelVotes(proposal_id).call() == 2
+    governed.wait(DELAY)
+    assert governed.refusal(B, council.execute(proposal_id)) == ("CouncilProposalNotReady", proposal_id, CANCELLED, 0)
+    assert governed.refusal(B, council.approve(proposal_id)) == ("CouncilProposalNotPending", proposal_id, CANCELLED)
+    assert governed.refusal(B, council.cancel(proposal_id)) == ("CouncilProposalNotCancellable", proposal_id, CANCELLED)
+    assert governed.consortium.timelock.functions.getTimestamp(proposal_id).call() == 0
+    assert not contracts["YiCoin"].functions.paused().call()
 
 
 def test_non_members_are_refused_everywhere(governed: Governed) -> None:

@@ -86,7 +86,11 @@ def test_generic_call_and_refusals_that_propose_nothing(governed: Governed, keys
     proposed = _run(
         governed, keystores[B], "propose", "call", "--contract", "HourLedger", "--function", signature, "259200"
     )
-    _proposal_id(proposed)
+    proposal_id = _proposal_id(proposed)
     assert "HourLedger.setRevocationWindow(259200)" in proposed.stdout
+    first = _run(governed, keystores[A], "cancel", proposal_id)
+    assert first.exit_code == 0 and f"to cancel: {dev_address(A)} (1/2)" in first.stdout
+    second = _run(governed, keystores[C], "cancel", proposal_id)
+    assert second.exit_code == 0 and f"{proposal_id}  cancelled" in second.stdout
     status = _run(governed, keystores[B], "status", password=None)
     assert "2 of 3 approve" in status.stdout and f"delay {DELAY} s" in status.stdout
