@@ -8,6 +8,9 @@ reused. Set YILIAN_REDEPLOY=1 to deploy a new set anyway.
 Deployer: accounts[0] on development networks, else the key in $YILIAN_DEPLOYER_KEY.
 Roles: see `default_roles` (accounts[0] and [2], or $YILIAN_<ROLE>_ADDRESS). Attesters belong
 to organisations: the registry's organisation managers and registrars add them.
+Admin: the deployer, unless $YILIAN_GOVERNANCE_DEPARTMENTS lists the consortium's departments
+(comma-separated addresses; $YILIAN_GOVERNANCE_THRESHOLD approvals, a majority by default;
+$YILIAN_GOVERNANCE_DELAY seconds of timelock): then their council holds every admin role.
 """
 
 import os
@@ -15,7 +18,8 @@ import os
 from brownie import accounts, network
 from brownie._config import CONFIG
 
-from yilian.chain.deployment import default_roles, deploy, describe
+from yilian.chain.deployment import default_roles, deploy, describe, governance_spec
+from yilian.chain.governance import DEFAULT_TIMELOCK_DELAY
 
 
 def _deployer() -> str:
@@ -34,5 +38,10 @@ def main() -> None:
         deployer=_deployer(),
         roles=default_roles([account.address for account in accounts], os.environ),
         redeploy=os.environ.get("YILIAN_REDEPLOY") == "1",
+        governance=governance_spec(
+            os.environ.get("YILIAN_GOVERNANCE_DEPARTMENTS"),
+            int(os.environ.get("YILIAN_GOVERNANCE_THRESHOLD") or 0) or None,
+            int(os.environ.get("YILIAN_GOVERNANCE_DELAY") or DEFAULT_TIMELOCK_DELAY),
+        ),
     )
     print(describe(outcome))

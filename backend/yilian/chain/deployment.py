@@ -18,17 +18,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from eth_abi import encode
 from eth_utils import to_checksum_address
 from web3 import Web3
 from web3.contract import Contract
 from web3.types import TxReceipt
 
-from yilian.chain.artifacts import PROJECT_ROOT, Artifact, load_artifact
+from yilian.chain.artifacts import PROJECT_ROOT, load_artifact
 from yilian.chain.connection import connect
+from yilian.chain.governance import DEFAULT_TIMELOCK_DELAY, GovernanceSpec, deploy_council, hand_over
 from yilian.chain.manifest import CONTRACT_NAMES, DeployedContract, Manifest
 from yilian.chain.standard_input import standard_input
-from yilian.chain.transactions import Sender, as_hex
+from yilian.chain.transactions import Sender
 
 log = logging.getLogger(__name__)
 
@@ -38,12 +38,20 @@ DEFAULT_REVOCATION_WINDOW = 30 * 86_400  # seconds after an activity ends: a mon
 # narrows it; an account holds at most 1,500 hours, the excess going to the community pool.
 DEFAULT_BANKED_CATEGORIES = 2**256 - 1
 DEFAULT_TIME_CREDIT_CAP_MINUTES = 1_500 * 60
+# (contract, role, Roles field): the operational roles, granted at deployment, kept by their holders.
+ROLE_GRANTS = (
+    ("VolunteerRegistry", "REGISTRAR_ROLE", "registrar"),
+    ("HourLedger", "AUDITOR_ROLE", "auditor"),
+    ("MerchantAlliance", "MERCHANT_MANAGER_ROLE", "merchant_manager"),
+    ("TimeBank", "REGISTRAR_ROLE", "registrar"),
+)
 
 
 @dataclass(frozen=True)
 class Roles:
-    """Who gets which operational role; the deployer keeps every contract's admin role.
-    Attesters are not a deployment role: each organisation has its own, in the registry."""
+    """Who gets which operational role. The deployer keeps every contract's admin role, unless
+    the deployment hands it to the consortium's governance. Attesters are not a deployment role:
+    each organisation has its own, in the registry."""
 
     registrar: str  # REGISTRAR_ROLE on VolunteerRegistry and TimeBank: organisations, volunteers, family links
     auditor: str  # AUDITOR_ROLE on HourLedger: revokes and corrects hours
@@ -68,8 +76,10 @@ def deploy_all(
     roles: Roles,
     revocation_window: int,
     network: str = "development",
+    governance: GovernanceSpec | None = None,
 ) -> Manifest:
-    """Deploys a new set. `deployer` is a private key or an address the node has unlocked."""
+    """Deploys a new set. `deployer` is a private key or an address the node has unlocked.
+    With `governance`, the admin roles end with the consortium's timelock, not the deployer."""
     sender = Sender(w3, deployer)
     admin = sender.address
     artifacts = {name: load_artifact(name) for name in CONTRACT_NAMES}
@@ -80,14 +90,14 @@ def deploy_all(
         artifact = artifacts[name]
         factory = w3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode)
         receipts[name] = receipt = sender.transact(factory.constructor(*args))
-        records[name] = _record(artifact, receipt, receipt["contractAddress"], args)
+        records[name] = DeployedContract.created(artifact, receipt, receipt["contractAddress"], args)
         return w3.eth.contract(address=receipt["contractAddress"], abi=artifact.abi)
 
     registry = create("VolunteerRegistry", admin)
     ledger = create("HourLedger", admin, registry.address, revocation_window)
     # The ledger's constructor creates YiCoin, so the token has no transaction of its own.
     yicoin_address = ledger.functions.yiCoin().call()
-    records["YiCoin"] = _record(artifacts["YiCoin"], receipts["HourLedger"], yicoin_address, (admin,))
+    records["YiCoin"] = DeployedContract.created(artifacts["YiCoin"], receipts["HourLedger"], yicoin_address, (admin,))
     yicoin = w3.eth.contract(address=yicoin_address, abi=artifacts["YiCoin"].abi)
     alliance = create("MerchantAlliance", admin, yicoin_address)
     sender.transact(yicoin.functions.setAlliance(alliance.address))
@@ -95,14 +105,17 @@ def deploy_all(
     sender.transact(ledger.functions.setTimeBank(time_bank.address))
     sender.transact(ledger.functions.setTimeCreditTerms(DEFAULT_BANKED_CATEGORIES, DEFAULT_TIME_CREDIT_CAP_MINUTES))
 
-    for contract, role, account in (
-        (registry, "REGISTRAR_ROLE", roles.registrar),
-        (ledger, "AUDITOR_ROLE", roles.auditor),
-        (alliance, "MERCHANT_MANAGER_ROLE", roles.merchant_manager),
-        (time_bank, "REGISTRAR_ROLE", roles.registrar),
-    ):
-        role_id = contract.functions[role]().call()
-        sender.transact(contract.functions.grantRole(role_id, account))
+    contracts = {
+        "VolunteerRegistry": registry, "HourLedger": ledger, "YiCoin": yicoin, "MerchantAlliance": alliance,
+        "TimeBank": time_bank,
+    }  # fmt: skip
+    for name, role, holder in ROLE_GRANTS:
+        contract = contracts[name]
+        sender.transact(contract.functions.grantRole(contract.functions[role]().call(), getattr(roles, holder)))
+    record = None
+    if governance is not None:
+        record = deploy_council(sender, governance)
+        hand_over(sender, contracts.values(), record.timelock.address, keep=[role for _, role, _ in ROLE_GRANTS])
 
     return Manifest(
         network=network,
@@ -112,16 +125,7 @@ def deploy_all(
         compiler=artifacts["HourLedger"].compiler_version,
         roles=asdict(roles),
         contracts={name: records[name] for name in CONTRACT_NAMES},
-    )
-
-
-def _record(artifact: Artifact, receipt: TxReceipt, address: str, args: Sequence[Any]) -> DeployedContract:
-    return DeployedContract(
-        address=address,
-        block_number=receipt["blockNumber"],
-        transaction_hash=as_hex(receipt["transactionHash"]),
-        constructor_arguments=as_hex(encode(artifact.constructor_types(), list(args))),
-        abi=artifact.abi,
+        governance=record,
     )
 
 
@@ -134,12 +138,13 @@ def sources_dir(path: Path) -> Path:
     return path.with_suffix(".sources")
 
 
-def write_standard_inputs(path: Path) -> list[Path]:
-    """Writes `<Contract>.standard-input.json` for every contract, next to the manifest."""
+def write_standard_inputs(path: Path, *, governance: bool = False) -> list[Path]:
+    """Writes `<Contract>.standard-input.json` for every contract, next to the manifest (the
+    council's input also verifies the TimelockController it created)."""
     directory = sources_dir(path)
     directory.mkdir(parents=True, exist_ok=True)
     written = []
-    for name in CONTRACT_NAMES:
+    for name in (*CONTRACT_NAMES, "ConsortiumCouncil") if governance else CONTRACT_NAMES:
         target = directory / f"{name}.standard-input.json"
         target.write_text(json.dumps(standard_input(load_artifact(name)), indent=2) + "\n")
         written.append(target)
@@ -173,6 +178,7 @@ def deploy(
     redeploy: bool = False,
     poa: bool = False,
     deployments_dir: Path = DEPLOYMENTS_DIR,
+    governance: GovernanceSpec | None = None,
 ) -> Deployment:
     """Deploys to `network` (an RPC URL or a ready Web3) unless its deployment is still there."""
     if (rpc_url is None) == (w3 is None):
@@ -180,11 +186,15 @@ def deploy(
     w3 = w3 or connect(rpc_url, poa=poa)  # type: ignore[arg-type]
     path = manifest_path(network, deployments_dir)
     if not redeploy and (existing := existing_deployment(w3, path)) is not None:
+        if governance is not None and existing.governance is None:
+            raise ValueError(f"{path}: the deployment there has no governance; use --redeploy for a governed set")
         log.info("%s: already deployed at %s (use --redeploy for a new set)", network, path)
         return Deployment(existing, path, reused=True)
-    manifest = deploy_all(w3, deployer, roles=roles, revocation_window=revocation_window, network=network)
+    manifest = deploy_all(
+        w3, deployer, roles=roles, revocation_window=revocation_window, network=network, governance=governance
+    )
     manifest.save(path)
-    write_standard_inputs(path)
+    write_standard_inputs(path, governance=governance is not None)
     log.info("%s: deployed, manifest written to %s", network, path)
     return Deployment(manifest, path, reused=False)
 
@@ -203,6 +213,14 @@ def default_roles(accounts: Sequence[str], environ: Mapping[str, str]) -> Roles:
     return Roles(**chosen)
 
 
+def governance_spec(departments: str | None, threshold: int | None, delay: int) -> GovernanceSpec | None:
+    """From the command line or environment: none without departments; a majority by default."""
+    if not departments:
+        return None
+    addresses = tuple(a.strip() for a in departments.split(",") if a.strip())
+    return GovernanceSpec(addresses, threshold or len(addresses) // 2 + 1, delay)
+
+
 def describe(outcome: Deployment) -> str:
     """A few lines for people: what happened, where the manifest is, the addresses."""
     manifest = outcome.manifest
@@ -212,6 +230,14 @@ def describe(outcome: Deployment) -> str:
     for name, deployed in manifest.contracts.items():
         lines.append(f"  {name:<18} {deployed.address}  block {deployed.block_number}")
     lines += [f"  {role:<18} {address}" for role, address in manifest.roles.items()]
+    if (governed := manifest.governance) is None:
+        lines.append(f"  {'admin':<18} {manifest.deployer} (the deployer alone: development only)")
+    else:
+        lines.append(f"  {'admin':<18} TimelockController {governed.timelock.address}")
+        lines.append(
+            f"  {'council':<18} {governed.council.address}: {governed.threshold} of {len(governed.departments)}"
+        )
+        lines += [f"  {'department':<18} {department}" for department in governed.departments]
     lines.append(f"  solc inputs: {sources_dir(outcome.path)}/")
     return "\n".join(lines)
 
@@ -229,7 +255,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--redeploy", action="store_true", help="deploy a new set regardless")
     parser.add_argument("--revocation-window", type=int, default=DEFAULT_REVOCATION_WINDOW)
     parser.add_argument("--deployments-dir", type=Path, default=DEPLOYMENTS_DIR)
+    parser.add_argument(
+        "--departments",
+        default=os.environ.get("YILIAN_GOVERNANCE_DEPARTMENTS"),
+        help="comma-separated department addresses: hand the admin roles to their council "
+        "(default $YILIAN_GOVERNANCE_DEPARTMENTS; none: the deployer stays admin)",
+    )
+    parser.add_argument("--threshold", type=int, help="approvals needed (default: a majority)")
+    parser.add_argument("--timelock-delay", type=int, default=DEFAULT_TIMELOCK_DELAY, help="seconds")
     args = parser.parse_args(argv)
+    if args.threshold is not None and not args.departments:
+        parser.error("--threshold needs --departments")
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
     w3 = connect(args.rpc_url, poa=args.poa)
@@ -245,6 +281,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         revocation_window=args.revocation_window,
         redeploy=args.redeploy,
         deployments_dir=args.deployments_dir,
+        governance=governance_spec(args.departments, args.threshold, args.timelock_delay),
     )
     print(describe(outcome))
 

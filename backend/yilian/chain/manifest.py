@@ -8,14 +8,21 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from eth_abi import encode
 from eth_utils import to_checksum_address
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 from web3 import Web3
 from web3.contract import Contract
+
+from yilian.chain.transactions import as_hex
+
+if TYPE_CHECKING:
+    from yilian.chain.artifacts import Artifact
 
 CONTRACT_NAMES = ("VolunteerRegistry", "HourLedger", "YiCoin", "MerchantAlliance", "TimeBank")
 
@@ -35,6 +42,38 @@ class DeployedContract(BaseModel):
     def _checksummed(cls, value: str) -> str:
         return to_checksum_address(value)
 
+    @classmethod
+    def created(
+        cls, artifact: Artifact, receipt: Mapping[str, Any], address: str, args: Sequence[Any]
+    ) -> DeployedContract:
+        """The record of a contract created in the transaction of `receipt`."""
+        return cls(
+            address=address,
+            block_number=receipt["blockNumber"],
+            transaction_hash=as_hex(receipt["transactionHash"]),
+            constructor_arguments=as_hex(encode(artifact.constructor_types(), list(args))),
+            abi=artifact.abi,
+        )
+
+
+class GovernanceRecord(BaseModel):
+    """Who administers the contracts when the consortium does: the council (m of n departments)
+    and the timelock it created, which holds the admin roles. Departments and threshold are the
+    founding ones; later changes are on chain (`yilian governance status`)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    council: DeployedContract
+    timelock: DeployedContract  # created by the council's constructor: same block and transaction
+    departments: list[str]
+    threshold: int
+    min_delay: int  # seconds between the last approval and execution
+
+    @field_validator("departments")
+    @classmethod
+    def _checksummed(cls, value: list[str]) -> list[str]:
+        return [to_checksum_address(address) for address in value]
+
 
 class Manifest(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -46,6 +85,7 @@ class Manifest(BaseModel):
     compiler: str  # solc version, e.g. 0.8.28+commit.7893614a
     roles: dict[str, str]  # role name (registrar, attester, …) → the address holding it
     contracts: dict[str, DeployedContract]
+    governance: GovernanceRecord | None = None  # None: the deployer is the admin (development)
 
     @model_validator(mode="after")
     def _complete(self) -> Manifest:

@@ -1,0 +1,1 @@
+"""The consortium's governance: departments propose, approve (m of n) and execute admin calls."""
