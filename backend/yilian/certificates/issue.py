@@ -14,7 +14,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from web3 import Web3
 
-from yilian.audit.onchain import ACCEPTED
 from yilian.audit.rpc import batched, contract_read
 from yilian.certificates.model import (
     Certificate,
@@ -28,6 +27,7 @@ from yilian.certificates.model import (
 )
 from yilian.chain.eip712 import keccak256
 from yilian.chain.manifest import Manifest
+from yilian.chain.protocol import AttestationStatus
 from yilian.relay.db.models import Activity, Attestation, Organisation
 from yilian.relay.services.errors import Conflict, NotFound, Unprocessable
 from yilian.relay.services.volunteers import get_volunteer
@@ -122,7 +122,7 @@ def _standing_on_chain(
     states = batched(w3, (contract_read(ledger.attestationOf, volunteer, s.activity_id, s.session) for s in services))
     standing = []
     for service, (_, status, minutes) in zip(services, states, strict=True):
-        if status != ACCEPTED:
+        if status != AttestationStatus.ACCEPTED:
             continue  # revoked by an auditor: not service the organisation can certify
         if minutes != service.minutes:
             raise Conflict(

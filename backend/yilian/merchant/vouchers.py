@@ -29,9 +29,10 @@ from yilian.chain.eip712 import (
     recover_signer,
     sign_typed,
 )
+from yilian.chain.protocol import MerchantStatus
 from yilian.merchant.display import format_time, format_yicoin
 from yilian.merchant.errors import MerchantError
-from yilian.merchant.offers import MerchantStatus, Offer, merchant_problem
+from yilian.merchant.offers import Offer, merchant_problem
 
 PAYLOAD_VERSION = 1
 

@@ -5,8 +5,9 @@ from eth_account import Account
 
 from yilian.chain.eip712 import keccak256
 from yilian.chain.localchain import dev_private_key
+from yilian.chain.protocol import MerchantStatus
 from yilian.chain.transactions import Sender
-from yilian.merchant.offers import MerchantStatus, merchant_status, read_offer
+from yilian.merchant.offers import merchant_status, read_offer
 
 from .conftest import WETLAND_TICKETS, admin_offer, error_of, register
 

@@ -7,8 +7,9 @@ import pytest
 from eth_account import Account
 from eth_utils import to_checksum_address
 
+from yilian.chain.protocol import MerchantStatus
 from yilian.merchant.display import format_yicoin, parse_yicoin
-from yilian.merchant.offers import MerchantStatus, Offer, OfferTerms
+from yilian.merchant.offers import Offer, OfferTerms
 from yilian.merchant.vouchers import (
     VoucherFacts,
     VoucherFormatError,

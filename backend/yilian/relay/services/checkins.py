@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from yilian.chain.eip712 import uid
+from yilian.chain.protocol import MAX_SESSIONS
 from yilian.relay.config import Settings
 from yilian.relay.db.models import Activity, Attestation, CheckIn, Volunteer
 from yilian.relay.services.activities import get_activity
@@ -29,8 +30,6 @@ from yilian.relay.verification import (
     check_inside,
     service_minutes,
 )
-
-MAX_SESSIONS = 16  # HourLedger.MAX_SESSIONS
 
 
 @dataclass(frozen=True)

@@ -13,17 +13,16 @@ from web3 import Web3
 from web3.types import TxReceipt
 
 from yilian.chain.eip712 import keccak256
+from yilian.chain.protocol import MerchantKind, MerchantStatus
 from yilian.chain.transactions import as_hex
 from yilian.merchant.market import emitted
-from yilian.merchant.offers import MerchantStatus, Offer, OfferTerms, merchant_status, read_offer
+from yilian.merchant.offers import Offer, OfferTerms, merchant_status, read_offer
 from yilian.merchant.vouchers import SignedVoucher, sign_voucher
 from yilian.relay.services.chain import RelayChain
 from yilian.relay.services.chain_calls import send_and_wait
 from yilian.relay.services.errors import Conflict, NotFound, RelayError, Unprocessable
 from yilian.relay.services.transactions import Submitter
 from yilian.relay.services.volunteers import get_volunteer
-
-MERCHANT_KINDS = ("none", "business", "public_benefit")  # IMerchantAlliance.MerchantKind order
 
 
 class NotMerchantManager(RelayError):
@@ -53,7 +52,7 @@ def register_merchant(
     if merchant_status(chain.alliance, address) is not MerchantStatus.NONE:
         raise Conflict(f"{address} is a registered merchant already", code="merchant_exists")
     profile_hash = keccak256(name.encode())
-    call = chain.alliance.functions.registerMerchant(address, MERCHANT_KINDS.index(kind), profile_hash)
+    call = chain.alliance.functions.registerMerchant(address, MerchantKind[kind.upper()], profile_hash)
     receipt = send_and_wait(sessions, submitter, "register_merchant", call, timeout_s)
     return _merchant_record(chain, address, receipt)
 
@@ -144,7 +143,7 @@ def _merchant_record(chain: RelayChain, address: str, receipt: TxReceipt) -> Mer
     kind, status, profile_hash = chain.alliance.functions.merchant(address).call()
     return MerchantRecord(
         address=address,
-        kind=MERCHANT_KINDS[kind],
+        kind=MerchantKind(kind).name.lower(),
         status=MerchantStatus(status).name.lower(),
         profile_hash="0x" + profile_hash.hex(),
         tx_hash=as_hex(receipt["transactionHash"]),
