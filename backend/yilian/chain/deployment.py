@@ -26,6 +26,7 @@ from web3.types import TxReceipt
 
 from yilian.chain.artifacts import PROJECT_ROOT, Artifact, load_artifact
 from yilian.chain.connection import connect
+from yilian.chain.devkeys import DEPLOYER, DEV_ROLE_ACCOUNTS, dev_address, dev_private_key
 from yilian.chain.manifest import CONTRACT_NAMES, DeployedContract, Manifest
 from yilian.chain.standard_input import standard_input
 from yilian.chain.transactions import Sender, as_hex
@@ -186,14 +187,28 @@ def default_roles(accounts: Sequence[str], environ: Mapping[str, str]) -> Roles:
     """Development defaults: accounts[0] registrar and merchant manager, accounts[1] attester
     (unless YILIAN_ATTESTER_ADDRESS names the relay's key), accounts[2] auditor. Each role can
     be set with YILIAN_<ROLE>_ADDRESS, as it must be on chains whose node holds no accounts."""
-    fallback = {"registrar": 0, "attester": 1, "auditor": 2, "merchant_manager": 0}
     chosen = {}
-    for role, index in fallback.items():
+    for role, index in DEV_ROLE_ACCOUNTS.items():
         address = environ.get(f"YILIAN_{role.upper()}_ADDRESS") or None
         if address is None and index >= len(accounts):
             raise ValueError(f"no account for {role}: set YILIAN_{role.upper()}_ADDRESS")
         chosen[role] = address or accounts[index]
     return Roles(**chosen)
+
+
+def development_roles() -> Roles:
+    """The roles of a development deployment: the development accounts of DEV_ROLE_ACCOUNTS."""
+    return Roles(**{role: dev_address(index) for role, index in DEV_ROLE_ACCOUNTS.items()})
+
+
+def deploy_development(w3: Web3, path: Path) -> Manifest:
+    """A fresh set on a local chain, by the development deployer with the development roles;
+    the manifest is saved at `path`. What tests and benchmarks run against."""
+    manifest = deploy_all(
+        w3, dev_private_key(DEPLOYER), roles=development_roles(), revocation_window=DEFAULT_REVOCATION_WINDOW
+    )
+    manifest.save(path)
+    return manifest
 
 
 def describe(outcome: Deployment) -> str:

@@ -11,16 +11,14 @@ from typing import Any, cast
 from eth_abi import decode
 from eth_account.signers.local import LocalAccount
 from eth_typing import ABIElement, ABIError
-from eth_utils import to_checksum_address
 from eth_utils.abi import function_abi_to_4byte_selector, get_abi_input_types
-from pydantic import ValidationError
 from web3 import Web3
 from web3.contract import Contract
 from web3.contract.contract import ContractEvent, ContractFunction
-from web3.exceptions import ContractLogicError, Web3Exception
+from web3.exceptions import ContractLogicError
 from web3.types import EventData, TxReceipt
 
-from yilian.chain.connection import connect
+from yilian.chain.deployed import open_deployment
 from yilian.chain.manifest import Manifest
 from yilian.chain.transactions import Sender, TransactionFailed, as_hex
 from yilian.merchant.errors import MerchantError
@@ -40,28 +38,7 @@ class Market:
     @classmethod
     def open(cls, rpc_url: str, manifest_path: Path, *, poa: bool = False) -> Market:
         """Connects and makes sure the manifest describes this chain, before anything is read."""
-        try:
-            manifest = Manifest.load(manifest_path)
-        except (OSError, ValidationError) as error:
-            raise MerchantError(
-                f"cannot read the deployment manifest {manifest_path} ({type(error).__name__}); "
-                "set --manifest or YILIAN_MANIFEST_PATH"
-            ) from None
-        w3 = connect(rpc_url, poa=poa)
-        try:
-            chain_id = w3.eth.chain_id
-            code = w3.eth.get_code(to_checksum_address(manifest.address("MerchantAlliance")))
-        except (OSError, Web3Exception) as error:  # requests' ConnectionError is an OSError
-            raise MerchantError(f"the chain at {rpc_url} does not answer ({type(error).__name__})") from None
-        if chain_id != manifest.chain_id:
-            raise MerchantError(
-                f"{manifest_path} describes chain {manifest.chain_id}, but {rpc_url} is chain {chain_id}"
-            )
-        if not code:
-            raise MerchantError(
-                f"no MerchantAlliance at {manifest.address('MerchantAlliance')} on {rpc_url}: "
-                "a manifest of an older chain?"
-            )
+        w3, manifest = open_deployment(rpc_url, manifest_path, poa=poa)
         return cls(w3, manifest, manifest.contract(w3, "MerchantAlliance"), manifest.contract(w3, "YiCoin"))
 
     @property

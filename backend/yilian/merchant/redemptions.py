@@ -9,7 +9,7 @@ from web3.types import EventData
 
 from yilian.chain.protocol import MerchantStatus
 from yilian.chain.transactions import as_hex
-from yilian.merchant.display import format_yicoin
+from yilian.chain.yicoin import format_yicoin
 from yilian.merchant.errors import MerchantError, VoucherRefused
 from yilian.merchant.market import Market, emitted
 from yilian.merchant.offers import merchant_status, read_offer

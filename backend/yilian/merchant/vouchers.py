@@ -30,7 +30,8 @@ from yilian.chain.eip712 import (
     sign_typed,
 )
 from yilian.chain.protocol import MerchantStatus
-from yilian.merchant.display import format_time, format_yicoin
+from yilian.chain.yicoin import format_yicoin
+from yilian.merchant.display import format_time
 from yilian.merchant.errors import MerchantError
 from yilian.merchant.offers import Offer, merchant_problem
 

@@ -12,13 +12,8 @@ from yilian.relay.auth import find_api_key
 from yilian.relay.config import Settings
 from yilian.relay.db.models import ApiKey
 from yilian.relay.services.chain import RelayChain
-from yilian.relay.services.errors import Forbidden, RelayError, Unprocessable
+from yilian.relay.services.errors import Forbidden, Unauthorized, Unprocessable
 from yilian.relay.services.transactions import Submitter
-
-
-class Unauthorized(RelayError):
-    status = 401
-    code = "unauthorized"
 
 
 def get_settings(request: Request) -> Settings:

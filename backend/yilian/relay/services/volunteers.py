@@ -6,16 +6,15 @@ import os
 from dataclasses import dataclass
 
 from eth_account import Account
-from eth_utils import is_checksum_address, is_checksum_formatted_address
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from web3 import Web3
 
+from yilian.chain.addresses import checked_address
 from yilian.chain.eip712 import keccak256
 from yilian.relay.db.models import ChainTx, Volunteer
 from yilian.relay.services.chain import RelayChain
 from yilian.relay.services.chain_calls import record_call
-from yilian.relay.services.errors import Conflict, NotFound, Unprocessable
+from yilian.relay.services.errors import Conflict, NotFound
 from yilian.relay.services.transactions import Submitter
 
 KEYSTORE_SCRYPT_N = 2**14  # light scrypt: registration stays fast, the key stays encrypted
@@ -92,19 +91,8 @@ def get_volunteer(session: Session, app_user_id: str) -> Volunteer:
 def _wallet(address: str | None, custody_password: str) -> tuple[str | None, str]:
     """The volunteer's own address, or a new custodial key kept encrypted by the relay."""
     if address is not None:
-        if not _usable_address(address):
-            raise Unprocessable(f"{address!r} is not an Ethereum address", code="invalid_address")
-        return None, Web3.to_checksum_address(address)
+        return None, checked_address(address)
     account = Account.create()
     keystore = Account.encrypt(account.key, custody_password, kdf="scrypt", iterations=KEYSTORE_SCRYPT_N)
     return json.dumps(keystore), account.address
 
-
-def _usable_address(address: str) -> bool:
-    """Hex, not the zero address (the registry refuses it) and, when written in mixed case, with
-    a correct EIP-55 checksum: a wrong one is a typo, and web3's is_address no longer checks it."""
-    if not Web3.is_address(address):
-        return False
-    if is_checksum_formatted_address(address) and not is_checksum_address(address):
-        return False
-    return int(address, 16) != 0
