@@ -4,6 +4,7 @@ They share the submitter's nonce sequence with the outbox worker; the worker's t
 them too, so a call whose receipt the API stopped waiting for is still confirmed later.
 """
 
+import contextlib
 import time
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -52,3 +53,11 @@ def broadcast_and_wait(submitter: Submitter, row: ChainTx, timeout_s: float) -> 
     except (Web3Exception, OSError) as error:
         raise ChainUnavailable(f"the chain is not reachable ({type(error).__name__})") from error
     raise ChainUnavailable(f"transaction {row.tx_hash} not mined within {timeout_s:.0f} s; it is still followed")
+
+
+def broadcast_recorded(submitter: Submitter, rows: list[ChainTx]) -> None:
+    """Best effort, after the recording transaction committed: a recorded transaction that does
+    not go out now is re-sent by the worker."""
+    for row in rows:
+        with contextlib.suppress(Web3Exception, OSError):
+            submitter.broadcast(row)

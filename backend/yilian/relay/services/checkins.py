@@ -13,12 +13,12 @@ from sqlalchemy.orm import Session
 
 from yilian.chain.eip712 import uid
 from yilian.chain.protocol import MAX_SESSIONS
+from yilian.records.evidence import canonical, evidence_hash
 from yilian.relay.config import Settings
 from yilian.relay.db.models import Activity, Attestation, CheckIn, Volunteer
 from yilian.relay.services.activities import get_activity
 from yilian.relay.services.chain import RelayChain
 from yilian.relay.services.errors import Conflict, Forbidden, NotFound, Unprocessable
-from yilian.relay.services.evidence import canonical, evidence_hash
 from yilian.relay.services.outbox import sign_attestation
 from yilian.relay.services.volunteers import get_volunteer
 from yilian.relay.verification import (

@@ -96,3 +96,8 @@ def _wallet(address: str | None, custody_password: str) -> tuple[str | None, str
     keystore = Account.encrypt(account.key, custody_password, kdf="scrypt", iterations=KEYSTORE_SCRYPT_N)
     return json.dumps(keystore), account.address
 
+
+def chain_totals(chain: RelayChain, volunteer: Volunteer) -> tuple[int, int]:
+    """Minutes served and 益币 balance (base units), as the chain has them now."""
+    minutes = chain.ledger.functions.minutesServed(volunteer.address).call()
+    return minutes, chain.yicoin.functions.balanceOf(volunteer.address).call()
