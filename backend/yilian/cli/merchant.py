@@ -18,13 +18,14 @@ from web3.types import TxReceipt
 
 from yilian.chain.deployed import DeploymentUnavailable
 from yilian.chain.transactions import as_hex
+from yilian.chain.vouchers import parse_payload
 from yilian.chain.yicoin import format_yicoin, parse_yicoin
 from yilian.cli.chain_options import EXIT_FINDINGS, fail
+from yilian.errors import YilianError
 from yilian.merchant import offers, redemptions
 from yilian.merchant.display import format_time, parse_time
 from yilian.merchant.errors import MerchantError
 from yilian.merchant.market import Market
-from yilian.merchant.vouchers import parse_payload
 from yilian.merchant.wallet import (
     DEFAULT_KEYSTORE,
     PASSWORD_ENV,
@@ -91,11 +92,11 @@ def _plainly(command: Callable[P, None]) -> Callable[P, None]:
     def run(*args: P.args, **kwargs: P.kwargs) -> None:
         try:
             command(*args, **kwargs)
-        except MerchantError as error:
-            typer.echo(f"error: {error}", err=True)
-            raise typer.Exit(EXIT_FINDINGS) from None
         except DeploymentUnavailable as error:
             fail(error.message)
+        except (MerchantError, YilianError) as error:
+            typer.echo(f"error: {error}", err=True)
+            raise typer.Exit(EXIT_FINDINGS) from None
 
     return run
 

@@ -9,11 +9,12 @@ from web3.types import EventData
 
 from yilian.chain.protocol import MerchantStatus
 from yilian.chain.transactions import as_hex
+from yilian.chain.vouchers import SignedVoucher
 from yilian.chain.yicoin import format_yicoin
 from yilian.merchant.errors import MerchantError, VoucherRefused
 from yilian.merchant.market import Market, emitted
 from yilian.merchant.offers import merchant_status, read_offer
-from yilian.merchant.vouchers import SignedVoucher, VoucherFacts, check_voucher
+from yilian.merchant.vouchers import VoucherFacts, check_voucher
 
 
 @dataclass(frozen=True)

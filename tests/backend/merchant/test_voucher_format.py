@@ -8,15 +8,10 @@ from eth_account import Account
 from eth_utils import to_checksum_address
 
 from yilian.chain.protocol import MerchantStatus
+from yilian.chain.vouchers import VoucherFormatError, parse_payload, sign_voucher
 from yilian.chain.yicoin import format_yicoin, parse_yicoin
 from yilian.merchant.offers import Offer, OfferTerms
-from yilian.merchant.vouchers import (
-    VoucherFacts,
-    VoucherFormatError,
-    check_voucher,
-    parse_payload,
-    sign_voucher,
-)
+from yilian.merchant.vouchers import VoucherFacts, check_voucher
 
 ALLIANCE = to_checksum_address("0x" + "a1" * 20)
 VOLUNTEER = Account.from_key("0x" + "11" * 32)

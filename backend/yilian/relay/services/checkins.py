@@ -1,4 +1,4 @@
-"""Check-in and check-out: every rule of DESIGN.md verified before anything is signed.
+"""Check-in and check-out: every check-in rule (docs/architecture.md) verified before anything is signed.
 
 A check-out closes the session, computes its minutes, stores the attestation in the outbox and
 signs it, all in one database transaction; the worker takes it from there.
