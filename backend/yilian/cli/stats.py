@@ -74,8 +74,8 @@ def stats(
         progress, _ = scan(EventScanner(w3, deployment, chunk_size=chunk_size), checkpoint=checkpoint)
         names: dict[int, str] = {}
         if relay_db is not None:
-            with relay_session(relay_db) as session:
-                names = organisation_names(session)
+            with relay_session(relay_db) as db:
+                names = organisation_names(db)
     report = stats_report(progress.state, period, names, progress.last_block)
     if as_json:
         typer.echo(json.dumps(report, ensure_ascii=False, indent=2))

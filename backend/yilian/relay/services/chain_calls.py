@@ -20,10 +20,10 @@ from yilian.relay.services.transactions import Submitter
 ADMIN_CALL_GAS = 400_000
 
 
-def record_call(session: Session, submitter: Submitter, kind: str, call: ContractFunction) -> ChainTx:
+def record_call(db: Session, submitter: Submitter, kind: str, call: ContractFunction) -> ChainTx:
     try:
         return submitter.record(
-            session, kind=kind, to=call.address, data=call._encode_transaction_data(), gas=ADMIN_CALL_GAS
+            db, kind=kind, to=call.address, data=call._encode_transaction_data(), gas=ADMIN_CALL_GAS
         )
     except (Web3Exception, OSError) as error:
         raise ChainUnavailable(f"the chain is not reachable ({type(error).__name__})") from error
@@ -32,8 +32,8 @@ def record_call(session: Session, submitter: Submitter, kind: str, call: Contrac
 def send_and_wait(
     sessions: sessionmaker[Session], submitter: Submitter, kind: str, call: ContractFunction, timeout_s: float
 ) -> TxReceipt:
-    with transaction(sessions) as session:
-        row = record_call(session, submitter, kind, call)
+    with transaction(sessions) as db:
+        row = record_call(db, submitter, kind, call)
     return broadcast_and_wait(submitter, row, timeout_s)
 
 

@@ -43,8 +43,8 @@ def track(sessions: sessionmaker[Session], chain: RelayChain, submitter: Submitt
     The node is asked first, with no database lock held (on SQLite a write transaction stops
     the API); the answers are applied in one short transaction to the rows still as they were
     when asked; transactions to (re)send go out after it commits."""
-    with sessions() as session:
-        asked = session.scalars(
+    with sessions() as db:
+        asked = db.scalars(
             select(ChainTx).where(ChainTx.status.in_(("sent", "mined"))).order_by(ChainTx.nonce)
         ).all()
     if not asked:
@@ -57,8 +57,8 @@ def track(sessions: sessionmaker[Session], chain: RelayChain, submitter: Submitt
     head = eth.block_number
     seen = {row.id: _observe(chain, settings, row, mined[row.account]) for row in asked}
     to_send: list[ChainTx] = []
-    with transaction(sessions) as session:
-        rows = session.scalars(
+    with transaction(sessions) as db:
+        rows = db.scalars(
             select(ChainTx)
             .where(ChainTx.id.in_(list(seen)), ChainTx.status.in_(("sent", "mined")))
             .order_by(ChainTx.nonce)
@@ -68,7 +68,7 @@ def track(sessions: sessionmaker[Session], chain: RelayChain, submitter: Submitt
             answer = seen[row.id]
             if row.tx_hash != answer.tx_hash:
                 continue  # replaced since the node was asked: the next pass asks again
-            if _follow(session, chain, submitter, settings, row, head, answer):
+            if _follow(db, chain, submitter, settings, row, head, answer):
                 to_send.append(row)
         still_open = sum(row.status in ("sent", "mined") for row in rows) + len(seen) - len(rows)
     for row in to_send:
@@ -87,13 +87,13 @@ def _observe(chain: RelayChain, settings: Settings, row: ChainTx, mined_count: i
 
 
 def _follow(
-    session: Session, chain: RelayChain, submitter: Submitter, settings: Settings, row: ChainTx, head: int,
+    db: Session, chain: RelayChain, submitter: Submitter, settings: Settings, row: ChainTx, head: int,
     seen: _Seen,
 ) -> bool:  # fmt: skip
     """Applies what the node said; True when the row's transaction must be (re)broadcast."""
     receipt = seen.receipt
     if receipt is None:
-        return _chase(session, submitter, settings, row, seen)
+        return _chase(db, submitter, settings, row, seen)
     row.block_number = receipt.block_number
     row.tx_hash = receipt.transaction_hash
     if head - receipt.block_number + 1 < settings.confirmations:
@@ -102,25 +102,25 @@ def _follow(
     if receipt.status == 0:
         row.status = "failed"
         metrics.TRANSACTIONS.labels("failed").inc()
-        _release(session, row)
+        _release(db, row)
         return False
     row.status = "confirmed"
     metrics.TRANSACTIONS.labels("confirmed").inc()
     if row.kind == "attest_batch":
-        _settle_batch(session, chain, row, receipt)
+        _settle_batch(db, chain, row, receipt)
     return False
 
 
-def _chase(session: Session, submitter: Submitter, settings: Settings, row: ChainTx, seen: _Seen) -> bool:
+def _chase(db: Session, submitter: Submitter, settings: Settings, row: ChainTx, seen: _Seen) -> bool:
     if seen.nonce_taken:
         row.status = "dropped"  # the nonce went to a transaction we don't know
         metrics.TRANSACTIONS.labels("dropped").inc()
-        _release(session, row)
+        _release(db, row)
         return False
     if time.time() - row.sent_at > settings.stuck_after_s:
         submitter.replace(row)  # recorded with this transaction, broadcast after it commits
         metrics.TRANSACTIONS.labels("replaced").inc()
-        _retarget(session, row)
+        _retarget(db, row)
         return True
     return not seen.known  # unknown to the node (crash before broadcast, node restart): resend
 
@@ -141,9 +141,9 @@ def _find_receipt(chain: RelayChain, row: ChainTx) -> Receipt | None:
     return None
 
 
-def _settle_batch(session: Session, chain: RelayChain, row: ChainTx, receipt: Receipt) -> None:
+def _settle_batch(db: Session, chain: RelayChain, row: ChainTx, receipt: Receipt) -> None:
     verdict = batch_verdict(chain.ledger.address, receipt)
-    for attestation in _attestations_of(session, row):
+    for attestation in _attestations_of(db, row):
         uid = bytes.fromhex(attestation.uid[2:])
         reason = verdict.rejected.get(uid)
         if uid in verdict.accepted or reason is Rejection.ALREADY_ACCEPTED:
@@ -158,8 +158,8 @@ def _settle_batch(session: Session, chain: RelayChain, row: ChainTx, receipt: Re
             _back_to_outbox(attestation)
 
 
-def _release(session: Session, row: ChainTx) -> None:
-    for attestation in _attestations_of(session, row):
+def _release(db: Session, row: ChainTx) -> None:
+    for attestation in _attestations_of(db, row):
         _back_to_outbox(attestation)
 
 
@@ -168,10 +168,10 @@ def _back_to_outbox(attestation: Attestation) -> None:
     attestation.not_before = time.time() + min(MAX_BACKOFF_S, 2.0**attestation.attempts)
 
 
-def _retarget(session: Session, row: ChainTx) -> None:
-    for attestation in _attestations_of(session, row):
+def _retarget(db: Session, row: ChainTx) -> None:
+    for attestation in _attestations_of(db, row):
         attestation.tx_hash = row.tx_hash
 
 
-def _attestations_of(session: Session, row: ChainTx) -> list[Attestation]:
-    return list(session.scalars(select(Attestation).where(Attestation.chain_tx_id == row.id)))
+def _attestations_of(db: Session, row: ChainTx) -> list[Attestation]:
+    return list(db.scalars(select(Attestation).where(Attestation.chain_tx_id == row.id)))
