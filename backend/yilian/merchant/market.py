@@ -3,21 +3,18 @@ time, event scans, and sending a transaction whose refusal is explained instead 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-from eth_abi import decode
 from eth_account.signers.local import LocalAccount
-from eth_typing import ABIElement, ABIError
-from eth_utils.abi import function_abi_to_4byte_selector, get_abi_input_types
 from web3 import Web3
 from web3.contract import Contract
 from web3.contract.contract import ContractEvent, ContractFunction
 from web3.exceptions import ContractLogicError
 from web3.types import EventData, TxReceipt
 
+from yilian.chain.contract_output import explain_revert
 from yilian.chain.deployed import open_deployment
 from yilian.chain.manifest import Manifest
 from yilian.chain.transactions import Sender, TransactionFailed, as_hex
@@ -75,36 +72,3 @@ class Market:
             raise MerchantError(
                 f"transaction {as_hex(receipt['transactionHash'])} reverted in block {receipt['blockNumber']}"
             ) from None
-
-
-def emitted(contract: Contract, receipt: TxReceipt, name: str) -> list[EventData]:
-    """`contract`'s `name` events in a mined transaction. Other logs (the token's Transfer in a
-    redemption) are skipped here: web3's `process_receipt` would warn about each of them."""
-    event = contract.events[name]()
-    return [
-        event.process_log(log)
-        for log in receipt["logs"]
-        if log["address"] == contract.address and as_hex(log["topics"][0]) == event.topic
-    ]
-
-
-def explain_revert(error: ContractLogicError, abi: Sequence[ABIElement]) -> str:
-    """`AllianceOutOfStock(offerId=3, stock=0, requested=1)` from a custom error's revert data."""
-    data = _revert_data(error)
-    if len(data) < 10:
-        return str(error)  # no custom error (a revert string): web3's own text is all there is
-    selector, arguments = bytes.fromhex(data[2:10]), bytes.fromhex(data[10:])
-    errors = [cast(ABIError, entry) for entry in abi if entry["type"] == "error"]
-    for known in errors:
-        if function_abi_to_4byte_selector(known) == selector:
-            values = decode(get_abi_input_types(known), arguments)
-            named = ", ".join(f"{field['name']}={value}" for field, value in zip(known["inputs"], values, strict=True))
-            return f"{known['name']}({named})"
-    return f"an error this tool does not know (selector {data[:10]})"
-
-
-def _revert_data(error: ContractLogicError) -> str:
-    data = error.data
-    if isinstance(data, dict):  # ganache answers {"result": "0x<revert data>", "message": …}
-        data = data.get("result") or data.get("data")
-    return data if isinstance(data, str) else ""

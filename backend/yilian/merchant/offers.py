@@ -11,11 +11,12 @@ from eth_account.signers.local import LocalAccount
 from web3.contract import Contract
 from web3.types import TxReceipt
 
+from yilian.chain.contract_output import emitted
 from yilian.chain.eip712 import keccak256
 from yilian.chain.protocol import MerchantStatus
 from yilian.merchant.display import format_time
 from yilian.merchant.errors import MerchantError
-from yilian.merchant.market import Market, emitted
+from yilian.merchant.market import Market
 
 _UINT32 = 2**32
 _UINT128 = 2**128

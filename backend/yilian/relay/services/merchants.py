@@ -12,11 +12,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from web3.types import TxReceipt
 
 from yilian.chain.addresses import checked_address
+from yilian.chain.contract_output import emitted
 from yilian.chain.eip712 import keccak256
 from yilian.chain.protocol import MerchantKind, MerchantStatus
 from yilian.chain.transactions import as_hex
 from yilian.chain.vouchers import SignedVoucher, sign_voucher
-from yilian.merchant.market import emitted
 from yilian.merchant.offers import Offer, OfferTerms, merchant_status, read_offer
 from yilian.relay.services.chain import RelayChain
 from yilian.relay.services.chain_calls import send_and_wait
