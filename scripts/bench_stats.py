@@ -33,7 +33,7 @@ from yilian.audit.relay_records import RelayAttestation
 from yilian.audit.scanner import ChainEvent
 from yilian.audit.state import ChainState
 from yilian.chain.artifacts import PROJECT_ROOT
-from yilian.relay.services.evidence import canonical, evidence_hash
+from yilian.records.evidence import canonical, evidence_hash
 from yilian.stats.period import Period
 from yilian.stats.report import stats_report
 

@@ -19,8 +19,8 @@ import psycopg
 
 from yilian.chain.artifacts import PROJECT_ROOT
 from yilian.chain.connection import connect
-from yilian.chain.deployment import Roles, deploy_all
-from yilian.chain.localchain import LocalChain, dev_address, dev_private_key, free_port
+from yilian.chain.deployment import deploy_development
+from yilian.chain.localchain import LocalChain, free_port
 from yilian.relay.auth import create_api_key
 from yilian.relay.db.migrate import upgrade
 from yilian.relay.db.session import make_engine, make_sessionmaker, transaction
@@ -37,10 +37,8 @@ def local_chain(kind: str, workdir: Path, **options: object) -> Iterator[tuple[L
     chain = LocalChain(kind=kind, log_path=workdir / f"{kind}.log", **options)  # type: ignore[arg-type]
     with chain:
         w3 = connect(chain.rpc_url, timeout=60)
-        roles = Roles(dev_address(0), dev_address(2), dev_address(0))
-        manifest = deploy_all(w3, dev_private_key(0), roles=roles, revocation_window=30 * 86_400)
         path = workdir / f"manifest-{kind}.json"
-        manifest.save(path)
+        deploy_development(w3, path)
         yield chain, path
 
 

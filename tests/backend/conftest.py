@@ -1,10 +1,10 @@
 """Chain fixtures shared by the backend tests: a local ganache and the contracts deployed on it.
 
 Development accounts (the public mnemonic in `yilian.chain.localchain`) play fixed roles in
-`deployed`: 0 deployer, admin, registrar and merchant manager; 2 auditor. Attesters belong to
-organisations (the registry's organisation attesters), not to the deployment. Keys come from
-`dev_private_key(index)`. The session chain is shared: a test that stops, restarts or
-time-travels a chain starts its own `LocalChain`.
+`deployed` (`yilian.chain.devkeys`): 0 deployer, admin, registrar and merchant manager; 2 auditor.
+Attesters belong to organisations (the registry's organisation attesters), not to the deployment.
+The session chain is shared: a test that stops, restarts or time-travels a chain starts its own
+`LocalChain`.
 """
 
 from collections.abc import Iterator
@@ -15,16 +15,10 @@ import pytest
 from web3 import Web3
 
 from yilian.chain.connection import connect
-from yilian.chain.deployment import Roles, deploy
-from yilian.chain.localchain import LocalChain, dev_address, dev_private_key
+from yilian.chain.deployment import Roles, deploy, development_roles
+from yilian.chain.devkeys import DEPLOYER, dev_private_key
+from yilian.chain.localchain import LocalChain
 from yilian.chain.manifest import Manifest
-
-DEPLOYER = 0
-DEV_ROLES = {"registrar": 0, "auditor": 2, "merchant_manager": 0}
-
-
-def dev_roles() -> Roles:
-    return Roles(**{role: dev_address(index) for role, index in DEV_ROLES.items()})
 
 
 @dataclass(frozen=True)
@@ -46,7 +40,7 @@ def local_chain(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalChain
 def deployed(local_chain: LocalChain, tmp_path_factory: pytest.TempPathFactory) -> Deployed:
     """The four contracts on `local_chain`, roles granted, manifest in a temporary directory."""
     w3 = connect(local_chain.rpc_url)
-    roles = dev_roles()
+    roles = development_roles()
     outcome = deploy(
         "test",
         w3=w3,

@@ -15,8 +15,7 @@ from yilian.audit.rpc import DEFAULT_BATCH, batched, contract_read
 from yilian.audit.scanner import plain
 from yilian.audit.state import ChainState
 from yilian.chain.manifest import Manifest
-
-ACCEPTED, REVOKED = 1, 2  # IHourLedger.AttestationStatus
+from yilian.chain.protocol import AttestationStatus
 
 
 @dataclass(frozen=True)
@@ -67,7 +66,8 @@ def _checks(w3: Web3, manifest: Manifest, state: ChainState, block: int) -> dict
             _Check(
                 f"attestationOf({row['volunteer']}, {row['activity_id']}, {row['session']})",
                 # A revoked session reads back as (uid, Revoked, 0).
-                [row["uid"], REVOKED, 0] if row["revoked_block"] else [row["uid"], ACCEPTED, row["minutes"]],
+                [row["uid"], AttestationStatus.REVOKED.value, 0] if row["revoked_block"]
+                else [row["uid"], AttestationStatus.ACCEPTED.value, row["minutes"]],
                 read(ledger.attestationOf, row["volunteer"], row["activity_id"], row["session"]),
                 {"uid": row["uid"], "address": row["volunteer"]},
             )

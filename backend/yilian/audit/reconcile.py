@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from yilian.audit.findings import Finding
 from yilian.audit.relay_records import RelayAttestation
 from yilian.audit.state import AttestationTable
-from yilian.relay.services.evidence import evidence_hash
+from yilian.records.evidence import evidence_hash
 
 # Fields a relay record and its HoursAttested event must agree on; the uid is the join key.
 COMPARED = ("minutes", "evidence_hash", "volunteer", "activity_id", "session", "check_in", "check_out")

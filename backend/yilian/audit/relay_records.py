@@ -1,5 +1,8 @@
 """What the relay's database says, read-only: attestations with their check-in evidence, and the
-names of organisations. Used by the audit, the statistics and the certificates.
+names of organisations. Used by the audit, the statistics and the certificates' command line.
+
+The audit reads the relay as an outsider would: through the few columns named here, not through
+the relay's code (tests/backend/test_layers.py holds them to the relay's models).
 """
 
 from __future__ import annotations
@@ -8,12 +11,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import create_engine, select
+from sqlalchemy import column, create_engine, select, table
 from sqlalchemy.orm import Session
 
-from yilian.relay.db.models import Attestation, CheckIn, Organisation
-
 STREAM_ROWS = 10_000  # rows per fetch: a million attestations never sit in memory twice
+
+ATTESTATIONS = table(
+    "attestations",
+    *map(column, ("uid", "check_in_id", "status", "volunteer_address", "activity_id", "session", "check_in")),
+    *map(column, ("check_out", "minutes", "evidence_hash", "block_number")),
+)
+CHECK_INS = table("check_ins", column("id"), column("evidence"))
+ORGANISATIONS = table("organisations", column("id"), column("name"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,19 +49,23 @@ def relay_session(url: str) -> Iterator[Session]:
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     engine = create_engine(url)
     try:
-        with Session(engine) as session:
-            yield session
+        with Session(engine) as db:
+            yield db
     finally:
         engine.dispose()
 
 
-def relay_attestations(session: Session) -> Iterator[RelayAttestation]:
+def relay_attestations(db: Session) -> Iterator[RelayAttestation]:
+    a = ATTESTATIONS.c
     query = (
-        select(Attestation, CheckIn.evidence)
-        .outerjoin(CheckIn, CheckIn.id == Attestation.check_in_id)
+        select(
+            a.uid, a.status, a.volunteer_address, a.activity_id, a.session, a.check_in, a.check_out, a.minutes,
+            a.evidence_hash, CHECK_INS.c.evidence, a.block_number,
+        )
+        .select_from(ATTESTATIONS.outerjoin(CHECK_INS, CHECK_INS.c.id == a.check_in_id))
         .execution_options(yield_per=STREAM_ROWS)
-    )
-    for row, evidence in session.execute(query):
+    )  # fmt: skip
+    for row in db.execute(query):
         yield RelayAttestation(
             uid=row.uid.lower(),
             status=row.status,
@@ -63,10 +76,10 @@ def relay_attestations(session: Session) -> Iterator[RelayAttestation]:
             check_out=row.check_out,
             minutes=row.minutes,
             evidence_hash=row.evidence_hash.lower(),
-            evidence=evidence,
+            evidence=row.evidence,
             block_number=row.block_number,
         )
 
 
-def organisation_names(session: Session) -> dict[int, str]:
-    return {row.id: row.name for row in session.execute(select(Organisation.id, Organisation.name))}
+def organisation_names(db: Session) -> dict[int, str]:
+    return {row.id: row.name for row in db.execute(select(ORGANISATIONS.c.id, ORGANISATIONS.c.name))}

@@ -98,9 +98,9 @@ def run_audit(
     if full_history:
         findings = state.totals_findings(end) + compare_with_contracts(w3, manifest, state, end, rpc_batch)
     if full_history and relay_db is not None:
-        with relay_session(relay_db) as session:
+        with relay_session(relay_db) as db:
             findings += reconcile_relay(
-                state.attestations, relay_attestations(session), last_block=end, head=lambda: w3.eth.block_number
+                state.attestations, relay_attestations(db), last_block=end, head=lambda: w3.eth.block_number
             )
     report = AuditReport(progress, read, findings, full_history, relay_db is not None and full_history)
     if out is not None:

@@ -15,7 +15,7 @@ from eth_account.messages import encode_defunct
 from pydantic import BaseModel, ConfigDict, Field
 
 from yilian.chain.eip712 import keccak256
-from yilian.relay.services.evidence import canonical
+from yilian.records.evidence import canonical
 
 TITLE = "志愿服务证明"
 

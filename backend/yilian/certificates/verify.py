@@ -15,7 +15,6 @@ from eth_utils import event_abi_to_log_topic, to_checksum_address
 from web3 import Web3
 from web3.types import FilterParams
 
-from yilian.audit.onchain import ACCEPTED, REVOKED
 from yilian.audit.rpc import batched, contract_read
 from yilian.certificates.model import (
     Certificate,
@@ -27,6 +26,7 @@ from yilian.certificates.model import (
 )
 from yilian.chain.eip712 import uid as session_uid
 from yilian.chain.manifest import Manifest
+from yilian.chain.protocol import AttestationStatus
 from yilian.stats.period import day_of
 
 
@@ -130,9 +130,9 @@ def _on_chain(w3: Web3, manifest: Manifest, certificate: Certificate) -> list[st
 def _session(service: ServiceRecord, state: list[Any], logs: list[Any], event: Any) -> list[str]:
     name = f"session {service.uid} (activity {service.activity_id}, session {service.session})"
     _, status, minutes = state
-    if status == REVOKED:
+    if status == AttestationStatus.REVOKED:
         return [f"{name} was revoked on chain"]
-    if status != ACCEPTED:
+    if status != AttestationStatus.ACCEPTED:
         return [f"{name} is not on chain"]
     reasons = []
     if minutes != service.minutes:

@@ -26,6 +26,7 @@ from web3.types import TxReceipt
 from yilian.chain.artifacts import PROJECT_ROOT, load_artifact
 from yilian.chain.connection import connect
 from yilian.chain.governance import DEFAULT_TIMELOCK_DELAY, GovernanceSpec, deploy_council, hand_over
+from yilian.chain.devkeys import DEPLOYER, DEV_ROLE_ACCOUNTS, dev_address, dev_private_key
 from yilian.chain.manifest import CONTRACT_NAMES, DeployedContract, Manifest
 from yilian.chain.standard_input import standard_input
 from yilian.chain.transactions import Sender
@@ -203,9 +204,8 @@ def default_roles(accounts: Sequence[str], environ: Mapping[str, str]) -> Roles:
     """Development defaults: accounts[0] registrar and merchant manager, accounts[2] auditor.
     Each role can be set with YILIAN_<ROLE>_ADDRESS, as it must be on chains whose node holds
     no accounts."""
-    fallback = {"registrar": 0, "auditor": 2, "merchant_manager": 0}
     chosen = {}
-    for role, index in fallback.items():
+    for role, index in DEV_ROLE_ACCOUNTS.items():
         address = environ.get(f"YILIAN_{role.upper()}_ADDRESS") or None
         if address is None and index >= len(accounts):
             raise ValueError(f"no account for {role}: set YILIAN_{role.upper()}_ADDRESS")
@@ -219,6 +219,21 @@ def governance_spec(departments: str | None, threshold: int | None, delay: int) 
         return None
     addresses = tuple(a.strip() for a in departments.split(",") if a.strip())
     return GovernanceSpec(addresses, threshold or len(addresses) // 2 + 1, delay)
+
+
+def development_roles() -> Roles:
+    """The roles of a development deployment: the development accounts of DEV_ROLE_ACCOUNTS."""
+    return Roles(**{role: dev_address(index) for role, index in DEV_ROLE_ACCOUNTS.items()})
+
+
+def deploy_development(w3: Web3, path: Path) -> Manifest:
+    """A fresh set on a local chain, by the development deployer with the development roles;
+    the manifest is saved at `path`. What tests and benchmarks run against."""
+    manifest = deploy_all(
+        w3, dev_private_key(DEPLOYER), roles=development_roles(), revocation_window=DEFAULT_REVOCATION_WINDOW
+    )
+    manifest.save(path)
+    return manifest
 
 
 def describe(outcome: Deployment) -> str:

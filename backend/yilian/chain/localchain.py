@@ -20,39 +20,23 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from functools import lru_cache
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Literal
 
-from eth_account import Account
-
 from yilian.chain.artifacts import PROJECT_ROOT
 from yilian.chain.connection import connect
+from yilian.chain.devkeys import DEV_ACCOUNT_COUNT, DEV_MNEMONIC
+from yilian.chain.devkeys import dev_address as dev_address  # the funded accounts, importable here too
+from yilian.chain.devkeys import dev_private_key as dev_private_key
 
-# The WELL-KNOWN PUBLIC DEVELOPMENT MNEMONIC (Hardhat's and Foundry's default): every key it
-# derives is published. Local chains only; never real funds, never a shared or production chain.
-DEV_MNEMONIC = "test test test test test test test test test test test junk"
 CHAIN_ID = 1337
-ACCOUNT_COUNT = 20
 BLOCK_GAS_LIMIT = 30_000_000
 GANACHE = PROJECT_ROOT / "node_modules" / ".bin" / "ganache"
 HARDHAT = PROJECT_ROOT / "node_modules" / ".bin" / "hardhat"
 HARDHAT_DIR = PROJECT_ROOT / "tools" / "hardhat"  # holds the hardhat.config.js `hardhat node` needs
 
 ChainKind = Literal["ganache", "hardhat"]
-
-
-@lru_cache(maxsize=ACCOUNT_COUNT)
-def dev_private_key(index: int) -> str:
-    """The private key of development account `index` (public knowledge, see DEV_MNEMONIC)."""
-    Account.enable_unaudited_hdwallet_features()
-    account = Account.from_mnemonic(DEV_MNEMONIC, account_path=f"m/44'/60'/0'/0/{index}")
-    return "0x" + bytes(account.key).hex()
-
-
-def dev_address(index: int) -> str:
-    return Account.from_key(dev_private_key(index)).address
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -125,7 +109,7 @@ class LocalChain:
             "--chain.hardfork", self.hardfork,
             "--chain.chainId", str(CHAIN_ID),
             "--wallet.mnemonic", DEV_MNEMONIC,
-            "--wallet.totalAccounts", str(ACCOUNT_COUNT),
+            "--wallet.totalAccounts", str(DEV_ACCOUNT_COUNT),
             "--miner.blockGasLimit", str(BLOCK_GAS_LIMIT),
         ]  # fmt: skip
         if self.block_time:

@@ -6,7 +6,7 @@ the next step; this module is that loop, with the fee choice the project's chain
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, cast
 
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
@@ -14,6 +14,8 @@ from eth_utils import is_address, to_checksum_address
 from hexbytes import HexBytes
 from web3 import Web3
 from web3.types import TxParams, TxReceipt
+
+from yilian.chain.fees import current_fees
 
 # Headroom over eth_estimateGas: estimates are exact on ganache and Hardhat, but a PoA node's
 # estimate can run short of what a state change between estimate and inclusion needs.
@@ -37,17 +39,8 @@ class TransactionFailed(RuntimeError):
 
 
 def fee_fields(w3: Web3) -> TxParams:
-    """EIP-1559 fees when the chain has a base fee, else a legacy gas price.
-
-    Zero-gas PoA chains (Besu QBFT, GoQuorum) and pre-london chains have no `baseFeePerGas` in
-    their blocks and reject type-2 transactions; web3's own default would send type 2 anyway.
-    """
-    base_fee = w3.eth.get_block("latest").get("baseFeePerGas")
-    if base_fee is None:
-        return {"gasPrice": w3.eth.gas_price}
-    tip = w3.eth.max_priority_fee
-    # Twice the base fee still pays after six full blocks of 12.5 % base-fee increases.
-    return {"maxFeePerGas": 2 * base_fee + tip, "maxPriorityFeePerGas": tip}
+    """The fee fields of the next transaction, by the project's fee policy (`chain.fees`)."""
+    return cast(TxParams, current_fees(w3).tx_fields())
 
 
 class Sender:

@@ -10,6 +10,7 @@ import typer
 from yilian.audit.rpc import DEFAULT_BATCH
 from yilian.audit.run import AuditReport, run_audit
 from yilian.audit.scanner import DEFAULT_CHUNK
+from yilian.chain.yicoin import format_yicoin
 from yilian.cli.chain_options import (
     DEFAULT_MANIFEST,
     DEFAULT_RPC_URL,
@@ -19,7 +20,6 @@ from yilian.cli.chain_options import (
     RpcUrl,
     failures_exit_2,
     open_chain,
-    yicoin,
 )
 
 
@@ -65,8 +65,8 @@ def _print(report: AuditReport, relay_asked: bool, show: int) -> None:
     typer.echo(
         f"  {summary['volunteers_registered']} volunteers, {summary['attestations']} attestations "
         f"({summary['attestations_revoked']} revoked), {summary['minutes']} minutes; "
-        f"益币 supply {yicoin(summary['yicoin_total_supply'])}, redeemed "
-        f"{yicoin(summary['yicoin_redeemed'])}, settled {yicoin(summary['yicoin_settled'])}"
+        f"supply {format_yicoin(summary['yicoin_total_supply'])}, redeemed "
+        f"{format_yicoin(summary['yicoin_redeemed'])}, settled {format_yicoin(summary['yicoin_settled'])}"
     )
     if not report.full_history:
         typer.echo("  the range starts after the deployment: not compared with the contracts or the relay")

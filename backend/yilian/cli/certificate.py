@@ -12,7 +12,6 @@ import typer
 from pydantic import ValidationError
 
 from yilian.audit.relay_records import relay_session
-from yilian.certificates.issue import issue_certificate
 from yilian.certificates.model import SignedCertificate
 from yilian.certificates.pdf import render_pdf
 from yilian.certificates.verify import verify_certificate
@@ -29,6 +28,7 @@ from yilian.cli.chain_options import (
 )
 from yilian.relay.config import Settings
 from yilian.relay.services.attester_keys import AttesterKeys
+from yilian.relay.services.certificates import issue_certificate
 from yilian.stats.period import Period
 
 app = typer.Typer(help="Issue, verify and print volunteer service certificates.", no_args_is_help=True)
@@ -69,10 +69,10 @@ def issue(
         period = Period(period_from.date(), period_to.date())
     except ValueError as error:
         fail(str(error))
-    with failures_exit_2(), relay_session(relay_db or settings.database_url) as session:
+    with failures_exit_2(), relay_session(relay_db or settings.database_url) as db:
         signed = issue_certificate(
-            session, w3, deployment, app_user_id=app_user_id, organisation_id=organisation,
-            period=period, issuer_key=AttesterKeys(settings.custody_password).key_of(session, organisation),
+            db, w3, deployment, app_user_id=app_user_id, organisation_id=organisation,
+            period=period, issuer_key=AttesterKeys(settings.custody_password).key_of(db, organisation),
             now=int(time.time()),
         )  # fmt: skip
     out.write_text(signed.model_dump_json(indent=2) + "\n", encoding="utf-8")

@@ -2,7 +2,8 @@
 
 Defaults come from the same environment variables as the relay's settings (YILIAN_RPC_URL,
 YILIAN_MANIFEST_PATH, YILIAN_POA), so on a relay host the commands need no options.
-Exit codes: 0 success, 1 the check found something, 2 usage or connection error.
+Exit codes, for every `yilian` command: 0 success, 1 the check found something or the request
+was refused, 2 usage or connection error (no chain, no manifest, no database).
 """
 
 from __future__ import annotations
@@ -13,16 +14,15 @@ from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
-from pydantic import ValidationError
 from requests.exceptions import RequestException
 from sqlalchemy.exc import SQLAlchemyError
 from web3 import Web3
 from web3.exceptions import Web3Exception
 
 from yilian.audit.progress import ScanError
-from yilian.chain.connection import connect
+from yilian.chain.deployed import DeploymentUnavailable, open_deployment
 from yilian.chain.manifest import Manifest
-from yilian.relay.services.errors import RelayError
+from yilian.errors import YilianError
 
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
@@ -46,7 +46,7 @@ def failures_exit_2() -> Iterator[None]:
         yield
     except ScanError as error:
         fail(str(error))
-    except RelayError as error:
+    except YilianError as error:
         fail(error.message)
     except (Web3Exception, RequestException) as error:
         fail(f"the chain stopped answering: {error}")
@@ -57,18 +57,6 @@ def failures_exit_2() -> Iterator[None]:
 def open_chain(rpc_url: str, manifest_path: Path, poa: bool) -> tuple[Web3, Manifest]:
     """The chain and the deployment on it, or exit 2 saying what is missing."""
     try:
-        manifest = Manifest.load(manifest_path)
-    except (OSError, ValidationError) as error:
-        fail(f"cannot read the manifest {manifest_path}: {error}")
-    w3 = connect(rpc_url, poa=poa)
-    if not w3.is_connected():
-        fail(f"no chain answers at {rpc_url}")
-    if w3.eth.chain_id != manifest.chain_id:
-        fail(f"{rpc_url} is chain {w3.eth.chain_id}; the manifest is for chain {manifest.chain_id}")
-    return w3, manifest
-
-
-def yicoin(amount: int) -> str:
-    """益币 base units (two decimals) as text, exactly: 1250 → "12.50"."""
-    sign = "-" if amount < 0 else ""
-    return f"{sign}{abs(amount) // 100}.{abs(amount) % 100:02d}"
+        return open_deployment(rpc_url, manifest_path, poa=poa)
+    except DeploymentUnavailable as error:
+        fail(error.message)

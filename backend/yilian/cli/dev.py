@@ -34,9 +34,9 @@ def api_keys(env_file: str = "var/dev-api-keys.env") -> None:
     walkthrough. Never shown on screen."""
     settings = Settings()
     upgrade(settings.database_url)
-    with transaction(make_sessionmaker(make_engine(settings.database_url))) as session:
+    with transaction(make_sessionmaker(make_engine(settings.database_url))) as db:
         lines = [
-            f"YILIAN_{role.upper()}_KEY={create_api_key(session, name=f'dev {role}', role=role)[1]}"
+            f"YILIAN_{role.upper()}_KEY={create_api_key(db, name=f'dev {role}', role=role)[1]}"
             for role in ("app", "organiser", "auditor", "admin")
         ]
     fd = os.open(env_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

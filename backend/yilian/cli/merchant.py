@@ -16,12 +16,16 @@ import typer
 from eth_account.signers.local import LocalAccount
 from web3.types import TxReceipt
 
+from yilian.chain.deployed import DeploymentUnavailable
 from yilian.chain.transactions import as_hex
+from yilian.chain.vouchers import parse_payload
+from yilian.chain.yicoin import format_yicoin, parse_yicoin
+from yilian.cli.chain_options import EXIT_FINDINGS, fail
+from yilian.errors import YilianError
 from yilian.merchant import offers, redemptions
-from yilian.merchant.display import format_time, format_yicoin, parse_time, parse_yicoin
+from yilian.merchant.display import format_time, parse_time
 from yilian.merchant.errors import MerchantError
 from yilian.merchant.market import Market
-from yilian.merchant.vouchers import parse_payload
 from yilian.merchant.wallet import (
     DEFAULT_KEYSTORE,
     PASSWORD_ENV,
@@ -82,15 +86,17 @@ def _password(*, confirm: bool) -> str:
 
 
 def _plainly(command: Callable[P, None]) -> Callable[P, None]:
-    """A refusal is a message and exit status 1, not a traceback."""
+    """A refusal is a message and exit status 1, no chain or manifest exit status 2: not a traceback."""
 
     @functools.wraps(command)
     def run(*args: P.args, **kwargs: P.kwargs) -> None:
         try:
             command(*args, **kwargs)
-        except MerchantError as error:
+        except DeploymentUnavailable as error:
+            fail(error.message)
+        except (MerchantError, YilianError) as error:
             typer.echo(f"error: {error}", err=True)
-            raise typer.Exit(1) from None
+            raise typer.Exit(EXIT_FINDINGS) from None
 
     return run
 

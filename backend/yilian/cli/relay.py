@@ -37,7 +37,7 @@ def create_key(
         raise typer.BadParameter(f"role must be one of {', '.join(ROLES)}")
     settings = Settings()
     upgrade(settings.database_url)
-    with transaction(make_sessionmaker(make_engine(settings.database_url))) as session:
-        key, secret = create_api_key(session, name=name, role=role)
+    with transaction(make_sessionmaker(make_engine(settings.database_url))) as db:
+        key, secret = create_api_key(db, name=name, role=role)
     typer.echo(f"created {role} key #{key.id} for {name}; store this secret, it is not shown again:")
     typer.echo(secret)

@@ -13,6 +13,7 @@ import typer
 from yilian.audit.progress import scan
 from yilian.audit.relay_records import organisation_names, relay_session
 from yilian.audit.scanner import DEFAULT_CHUNK, EventScanner
+from yilian.chain.yicoin import format_yicoin
 from yilian.cli.chain_options import (
     DEFAULT_MANIFEST,
     DEFAULT_RPC_URL,
@@ -22,10 +23,14 @@ from yilian.cli.chain_options import (
     fail,
     failures_exit_2,
     open_chain,
-    yicoin,
 )
 from yilian.stats.period import Period
 from yilian.stats.report import stats_report
+
+
+def _amount(units: int) -> str:
+    return format_yicoin(units, unit=False)  # the label says 益币
+
 
 ROWS = (
     ("registered volunteers", "registered_volunteers", str),
@@ -35,9 +40,9 @@ ROWS = (
     ("sessions", "sessions", str),
     ("hours", "minutes", lambda minutes: f"{minutes / 60:.2f}"),
     ("revoked sessions", "revoked_sessions", str),
-    ("益币 issued", "yicoin_issued", yicoin),
-    ("益币 redeemed", "yicoin_redeemed", yicoin),
-    ("益币 settled", "yicoin_settled", yicoin),
+    ("益币 issued", "yicoin_issued", _amount),
+    ("益币 redeemed", "yicoin_redeemed", _amount),
+    ("益币 settled", "yicoin_settled", _amount),
 )
 
 
@@ -69,8 +74,8 @@ def stats(
         progress, _ = scan(EventScanner(w3, deployment, chunk_size=chunk_size), checkpoint=checkpoint)
         names: dict[int, str] = {}
         if relay_db is not None:
-            with relay_session(relay_db) as session:
-                names = organisation_names(session)
+            with relay_session(relay_db) as db:
+                names = organisation_names(db)
     report = stats_report(progress.state, period, names, progress.last_block)
     if as_json:
         typer.echo(json.dumps(report, ensure_ascii=False, indent=2))

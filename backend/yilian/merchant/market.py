@@ -3,24 +3,19 @@ time, event scans, and sending a transaction whose refusal is explained instead 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-from eth_abi import decode
 from eth_account.signers.local import LocalAccount
-from eth_typing import ABIElement, ABIError
-from eth_utils import to_checksum_address
-from eth_utils.abi import function_abi_to_4byte_selector, get_abi_input_types
-from pydantic import ValidationError
 from web3 import Web3
 from web3.contract import Contract
 from web3.contract.contract import ContractEvent, ContractFunction
-from web3.exceptions import ContractLogicError, Web3Exception
+from web3.exceptions import ContractLogicError
 from web3.types import EventData, TxReceipt
 
-from yilian.chain.connection import connect
+from yilian.chain.contract_output import explain_revert
+from yilian.chain.deployed import open_deployment
 from yilian.chain.manifest import Manifest
 from yilian.chain.transactions import Sender, TransactionFailed, as_hex
 from yilian.merchant.errors import MerchantError
@@ -40,28 +35,7 @@ class Market:
     @classmethod
     def open(cls, rpc_url: str, manifest_path: Path, *, poa: bool = False) -> Market:
         """Connects and makes sure the manifest describes this chain, before anything is read."""
-        try:
-            manifest = Manifest.load(manifest_path)
-        except (OSError, ValidationError) as error:
-            raise MerchantError(
-                f"cannot read the deployment manifest {manifest_path} ({type(error).__name__}); "
-                "set --manifest or YILIAN_MANIFEST_PATH"
-            ) from None
-        w3 = connect(rpc_url, poa=poa)
-        try:
-            chain_id = w3.eth.chain_id
-            code = w3.eth.get_code(to_checksum_address(manifest.address("MerchantAlliance")))
-        except (OSError, Web3Exception) as error:  # requests' ConnectionError is an OSError
-            raise MerchantError(f"the chain at {rpc_url} does not answer ({type(error).__name__})") from None
-        if chain_id != manifest.chain_id:
-            raise MerchantError(
-                f"{manifest_path} describes chain {manifest.chain_id}, but {rpc_url} is chain {chain_id}"
-            )
-        if not code:
-            raise MerchantError(
-                f"no MerchantAlliance at {manifest.address('MerchantAlliance')} on {rpc_url}: "
-                "a manifest of an older chain?"
-            )
+        w3, manifest = open_deployment(rpc_url, manifest_path, poa=poa)
         return cls(w3, manifest, manifest.contract(w3, "MerchantAlliance"), manifest.contract(w3, "YiCoin"))
 
     @property
@@ -98,36 +72,3 @@ class Market:
             raise MerchantError(
                 f"transaction {as_hex(receipt['transactionHash'])} reverted in block {receipt['blockNumber']}"
             ) from None
-
-
-def emitted(contract: Contract, receipt: TxReceipt, name: str) -> list[EventData]:
-    """`contract`'s `name` events in a mined transaction. Other logs (the token's Transfer in a
-    redemption) are skipped here: web3's `process_receipt` would warn about each of them."""
-    event = contract.events[name]()
-    return [
-        event.process_log(log)
-        for log in receipt["logs"]
-        if log["address"] == contract.address and as_hex(log["topics"][0]) == event.topic
-    ]
-
-
-def explain_revert(error: ContractLogicError, abi: Sequence[ABIElement]) -> str:
-    """`AllianceOutOfStock(offerId=3, stock=0, requested=1)` from a custom error's revert data."""
-    data = _revert_data(error)
-    if len(data) < 10:
-        return str(error)  # no custom error (a revert string): web3's own text is all there is
-    selector, arguments = bytes.fromhex(data[2:10]), bytes.fromhex(data[10:])
-    errors = [cast(ABIError, entry) for entry in abi if entry["type"] == "error"]
-    for known in errors:
-        if function_abi_to_4byte_selector(known) == selector:
-            values = decode(get_abi_input_types(known), arguments)
-            named = ", ".join(f"{field['name']}={value}" for field, value in zip(known["inputs"], values, strict=True))
-            return f"{known['name']}({named})"
-    return f"an error this tool does not know (selector {data[:10]})"
-
-
-def _revert_data(error: ContractLogicError) -> str:
-    data = error.data
-    if isinstance(data, dict):  # ganache answers {"result": "0x<revert data>", "message": …}
-        data = data.get("result") or data.get("data")
-    return data if isinstance(data, str) else ""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from enum import IntEnum
 from pathlib import Path
 from typing import Any
 
@@ -12,21 +11,15 @@ from eth_account.signers.local import LocalAccount
 from web3.contract import Contract
 from web3.types import TxReceipt
 
+from yilian.chain.contract_output import emitted
 from yilian.chain.eip712 import keccak256
+from yilian.chain.protocol import MerchantStatus
 from yilian.merchant.display import format_time
 from yilian.merchant.errors import MerchantError
-from yilian.merchant.market import Market, emitted
+from yilian.merchant.market import Market
 
 _UINT32 = 2**32
 _UINT128 = 2**128
-
-
-class MerchantStatus(IntEnum):
-    """IMerchantAlliance.MerchantStatus."""
-
-    NONE = 0
-    ACTIVE = 1
-    SUSPENDED = 2
 
 
 def merchant_status(alliance: Contract, account: str) -> MerchantStatus:

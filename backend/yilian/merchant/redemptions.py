@@ -7,12 +7,15 @@ from dataclasses import dataclass
 from eth_account.signers.local import LocalAccount
 from web3.types import EventData
 
+from yilian.chain.contract_output import emitted
+from yilian.chain.protocol import MerchantStatus
 from yilian.chain.transactions import as_hex
-from yilian.merchant.display import format_yicoin
+from yilian.chain.vouchers import SignedVoucher
+from yilian.chain.yicoin import format_yicoin
 from yilian.merchant.errors import MerchantError, VoucherRefused
-from yilian.merchant.market import Market, emitted
-from yilian.merchant.offers import MerchantStatus, merchant_status, read_offer
-from yilian.merchant.vouchers import SignedVoucher, VoucherFacts, check_voucher
+from yilian.merchant.market import Market
+from yilian.merchant.offers import merchant_status, read_offer
+from yilian.merchant.vouchers import VoucherFacts, check_voucher
 
 
 @dataclass(frozen=True)

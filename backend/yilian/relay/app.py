@@ -22,6 +22,7 @@ from yilian.relay.config import Settings
 from yilian.relay.db.migrate import upgrade
 from yilian.relay.db.session import make_engine, make_sessionmaker
 from yilian.relay.services.chain import RelayChain
+from yilian.relay.services.statistics import Statistics
 from yilian.relay.services.transactions import Submitter
 from yilian.relay.worker import OutboxWorker
 
@@ -38,6 +39,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.sessions = make_sessionmaker(engine)
         app.state.chain = chain
         app.state.submitter = Submitter(chain.w3, chain.submitter, settings)
+        app.state.statistics = Statistics(chain)
         worker = OutboxWorker(app.state.sessions, chain, settings)
         app.state.worker = worker
         if settings.run_worker:

@@ -12,23 +12,23 @@ from yilian.relay.db.models import ApiKey
 ROLES = ("app", "organiser", "auditor", "admin")
 
 
-def create_api_key(session: Session, *, name: str, role: str) -> tuple[ApiKey, str]:
+def create_api_key(db: Session, *, name: str, role: str) -> tuple[ApiKey, str]:
     """Returns the stored key and its secret, which is not kept anywhere."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
     prefix = secrets.token_hex(6)
     secret = f"yl_{prefix}_{secrets.token_urlsafe(32)}"
     key = ApiKey(name=name, role=role, prefix=prefix, secret_hash=_digest(secret))
-    session.add(key)
-    session.flush()
+    db.add(key)
+    db.flush()
     return key, secret
 
 
-def find_api_key(session: Session, presented: str) -> ApiKey | None:
+def find_api_key(db: Session, presented: str) -> ApiKey | None:
     parts = presented.split("_")
     if len(parts) < 3 or parts[0] != "yl":
         return None
-    key = session.scalar(select(ApiKey).where(ApiKey.prefix == parts[1], ApiKey.revoked_at.is_(None)))
+    key = db.scalar(select(ApiKey).where(ApiKey.prefix == parts[1], ApiKey.revoked_at.is_(None)))
     if key is None or not hmac.compare_digest(key.secret_hash, _digest(presented)):
         return None
     return key

@@ -12,9 +12,9 @@ from eth_account import Account
 from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from yilian.chain.localchain import dev_private_key
+from yilian.chain import devkeys
+from yilian.chain.devkeys import dev_private_key
 
-DEV_SUBMITTER_INDEX = 0  # the deployer: admin, registrar, merchant manager on the local chain
 DEV_FACE_PROVIDER_KEY = "0x" + "fa" * 32  # the fake identity provider of local runs and tests
 
 
@@ -71,7 +71,7 @@ class Settings(BaseSettings):
 
     @cached_property
     def submitter(self) -> str:
-        return self._secret(self.submitter_key) or dev_private_key(DEV_SUBMITTER_INDEX)
+        return self._secret(self.submitter_key) or dev_private_key(devkeys.SUBMITTER)
 
     @cached_property
     def custody_password(self) -> str:

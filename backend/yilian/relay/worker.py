@@ -75,8 +75,8 @@ class OutboxWorker:
             self._thread.join(timeout=10)
 
     def _observe_queue(self) -> None:
-        with self.sessions() as session:
-            counts = session.execute(
+        with self.sessions() as db:
+            counts = db.execute(
                 select(Attestation.status, func.count()).group_by(Attestation.status)
             ).all()
         for status, count in counts:
@@ -88,8 +88,8 @@ def wait_until_idle(worker: OutboxWorker, timeout_s: float) -> None:
     deadline = time.time() + timeout_s
     while time.time() < deadline:
         worker.run_once()
-        with worker.sessions() as session:
-            open_count = session.scalar(
+        with worker.sessions() as db:
+            open_count = db.scalar(
                 select(func.count()).where(Attestation.status.in_(("pending", "signed", "submitted")))
             )
         if not open_count:

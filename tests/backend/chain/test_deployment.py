@@ -6,8 +6,8 @@ import sys
 
 import pytest
 
-from tests.backend.conftest import DEPLOYER, DEV_ROLES, dev_roles
-from yilian.chain.deployment import DEFAULT_REVOCATION_WINDOW, default_roles, deploy, main
+from yilian.chain.deployment import DEFAULT_REVOCATION_WINDOW, default_roles, deploy, development_roles, main
+from yilian.chain.devkeys import DEPLOYER, DEV_ROLE_ACCOUNTS
 from yilian.chain.localchain import LocalChain, dev_address
 from yilian.chain.manifest import CONTRACT_NAMES, Manifest
 
@@ -83,7 +83,7 @@ def test_second_deploy_returns_the_existing_one(local_chain, tmp_path):
         "again",
         local_chain.rpc_url,
         deployer=dev_address(DEPLOYER),
-        roles=dev_roles(),
+        roles=development_roles(),
         deployments_dir=tmp_path,
     )
     written = first.path.read_text()
@@ -91,7 +91,7 @@ def test_second_deploy_returns_the_existing_one(local_chain, tmp_path):
         "again",
         local_chain.rpc_url,
         deployer=dev_address(DEPLOYER),
-        roles=dev_roles(),
+        roles=development_roles(),
         deployments_dir=tmp_path,
     )
     assert (first.reused, second.reused) == (False, True)
@@ -106,7 +106,7 @@ def test_redeploy_makes_a_new_set(deployed, tmp_path):
         "test",
         w3=deployed.w3,
         deployer=dev_address(DEPLOYER),
-        roles=dev_roles(),
+        roles=development_roles(),
         deployments_dir=tmp_path,
         redeploy=True,
     )
@@ -134,7 +134,7 @@ def test_a_manifest_not_matching_the_chain_is_replaced(deployed, tmp_path, make_
         "test",
         w3=deployed.w3,
         deployer=dev_address(DEPLOYER),
-        roles=dev_roles(),
+        roles=development_roles(),
         deployments_dir=tmp_path,
     )
     assert not outcome.reused
@@ -147,7 +147,7 @@ def test_standard_inputs_are_written_next_to_the_manifest(deployed):
 
 
 def test_cli_deploys_once_then_reuses(local_chain: LocalChain, tmp_path, monkeypatch, capsys):
-    for name in ("DEPLOYER_KEY", *(f"{role}_ADDRESS" for role in DEV_ROLES)):
+    for name in ("DEPLOYER_KEY", *(f"{role}_ADDRESS" for role in DEV_ROLE_ACCOUNTS)):
         monkeypatch.delenv(f"YILIAN_{name.upper()}", raising=False)
     args = ["--rpc-url", local_chain.rpc_url, "--network", "cli"]
     args += ["--deployments-dir", str(tmp_path)]

@@ -2,9 +2,9 @@
 
 import pytest
 
-from tests.backend.conftest import DEPLOYER, dev_roles
 from yilian.chain.connection import connect
-from yilian.chain.deployment import deploy
+from yilian.chain.deployment import deploy, development_roles
+from yilian.chain.devkeys import DEPLOYER
 from yilian.chain.localchain import (
     BLOCK_GAS_LIMIT,
     DEV_MNEMONIC,
@@ -41,7 +41,7 @@ def test_restart_keeps_the_chain(tmp_path):
             "restart",
             chain.rpc_url,
             deployer=dev_private_key(DEPLOYER),
-            roles=dev_roles(),
+            roles=development_roles(),
             deployments_dir=tmp_path,
         )
         height = connect(chain.rpc_url).eth.block_number
@@ -54,7 +54,7 @@ def test_restart_keeps_the_chain(tmp_path):
             "restart",
             w3=w3,
             deployer=dev_private_key(DEPLOYER),
-            roles=dev_roles(),
+            roles=development_roles(),
             deployments_dir=tmp_path,
         )
         assert again.reused

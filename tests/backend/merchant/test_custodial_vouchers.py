@@ -5,7 +5,7 @@ from eth_account import Account
 
 from tests.backend.relay.scenario import Scenario
 from yilian.chain.eip712 import Signature, alliance_domain, recover_signer
-from yilian.merchant.vouchers import parse_payload
+from yilian.chain.vouchers import parse_payload
 
 from .conftest import admin_offer, error_of, register
 

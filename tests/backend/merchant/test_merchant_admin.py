@@ -1,12 +1,14 @@
 """The alliance administrator's side of the relay API: register and suspend merchants, publish
 offers for them. The relay's submitter sends it all (it holds MERCHANT_MANAGER_ROLE)."""
 
+import pytest
 from eth_account import Account
 
 from yilian.chain.eip712 import keccak256
 from yilian.chain.localchain import dev_private_key
+from yilian.chain.protocol import MerchantStatus
 from yilian.chain.transactions import Sender
-from yilian.merchant.offers import MerchantStatus, merchant_status, read_offer
+from yilian.merchant.offers import merchant_status, read_offer
 
 from .conftest import WETLAND_TICKETS, admin_offer, error_of, register
 
@@ -42,10 +44,25 @@ def test_registering_a_merchant_twice_is_a_conflict(relay) -> None:
     assert error_of(response) == (409, "merchant_exists")
 
 
-def test_merchant_address_must_be_an_address(relay) -> None:
-    body = {"address": "0x1234", "kind": "business", "name": "西溪咖啡"}
+def _bad_checksum(address: str) -> str:
+    """`address` with the case of its first letter flipped: an EIP-55 typo."""
+    i = next(i for i, c in enumerate(address[2:], 2) if c.isalpha())
+    return address[:i] + address[i].swapcase() + address[i + 1 :]
+
+
+@pytest.mark.parametrize("kind", ["too_short", "zero_address", "bad_checksum"])
+def test_merchant_address_must_be_a_usable_address(relay, kind: str) -> None:
+    """The zero address and a mistyped checksum were accepted here once (and the zero address
+    then cost a reverted transaction): the same strict check as a volunteer's address."""
+    typo = Account.create().address
+    address = {"too_short": "0x1234", "zero_address": "0x" + "0" * 40, "bad_checksum": _bad_checksum(typo)}[kind]
+    w3, submitter = relay.chain.w3, relay.chain.submitter.address
+    nonce = w3.eth.get_transaction_count(submitter)
+    body = {"address": address, "kind": "business", "name": "西溪咖啡"}
     response = relay.client.post("/v1/merchants", json=body, headers=relay.headers("admin"))
     assert error_of(response) == (422, "invalid_address")
+    assert w3.eth.get_transaction_count(submitter) == nonce, "a transaction was sent"
+    assert merchant_status(relay.chain.alliance, typo) is MerchantStatus.NONE
 
 
 def test_admin_suspends_a_merchant_once(relay) -> None:

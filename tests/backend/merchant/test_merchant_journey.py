@@ -6,8 +6,8 @@ from pathlib import Path
 from eth_account import Account
 
 from tests.backend.relay.scenario import Scenario
-from yilian.merchant.market import emitted
-from yilian.merchant.vouchers import voucher_payload
+from yilian.chain.contract_output import emitted
+from yilian.chain.vouchers import voucher_payload
 
 from .conftest import EARNED, Merchant, admin_offer, earn, new_merchant
 

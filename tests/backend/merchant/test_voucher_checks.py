@@ -10,9 +10,9 @@ from eth_account import Account
 from eth_account.signers.local import LocalAccount
 
 from tests.backend.relay.scenario import Scenario
+from yilian.chain.vouchers import parse_payload, voucher_payload
 from yilian.merchant.market import Market
 from yilian.merchant.redemptions import redeem_voucher
-from yilian.merchant.vouchers import parse_payload, voucher_payload
 from yilian.merchant.wallet import unlock
 
 from .conftest import PASSWORD, Merchant, earn, new_merchant

@@ -7,15 +7,11 @@ import pytest
 from eth_account import Account
 from eth_utils import to_checksum_address
 
-from yilian.merchant.display import format_yicoin, parse_yicoin
-from yilian.merchant.offers import MerchantStatus, Offer, OfferTerms
-from yilian.merchant.vouchers import (
-    VoucherFacts,
-    VoucherFormatError,
-    check_voucher,
-    parse_payload,
-    sign_voucher,
-)
+from yilian.chain.protocol import MerchantStatus
+from yilian.chain.vouchers import VoucherFormatError, parse_payload, sign_voucher
+from yilian.chain.yicoin import format_yicoin, parse_yicoin
+from yilian.merchant.offers import Offer, OfferTerms
+from yilian.merchant.vouchers import VoucherFacts, check_voucher
 
 ALLIANCE = to_checksum_address("0x" + "a1" * 20)
 VOLUNTEER = Account.from_key("0x" + "11" * 32)
@@ -89,6 +85,7 @@ def test_every_problem_is_listed_at_once() -> None:
 
 def test_amounts_are_shown_and_typed_with_two_decimals() -> None:
     assert format_yicoin(123_456) == "1,234.56 益币"
+    assert format_yicoin(-5, unit=False) == "-0.05"
     assert parse_yicoin("12.5") == parse_yicoin("12.50 益币") == 1250
     for wrong in ("1.234", "-1", "NaN", "five"):
         with pytest.raises(ValueError):

@@ -14,8 +14,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from yilian.chain.connection import connect
-from yilian.chain.deployment import Roles, deploy_all
-from yilian.chain.localchain import LocalChain, dev_address, dev_private_key
+from yilian.chain.deployment import deploy_development
+from yilian.chain.localchain import LocalChain
 from yilian.relay.api.deps import get_clock
 from yilian.relay.app import create_app
 from yilian.relay.auth import create_api_key
@@ -28,9 +28,7 @@ POSTGRES_ADMIN_URL = os.environ.get("YILIAN_TEST_POSTGRES", "postgresql://postgr
 
 
 def deploy_to(chain: LocalChain, manifest_path: Path) -> Path:
-    w3 = connect(chain.rpc_url)
-    roles = Roles(registrar=dev_address(0), auditor=dev_address(2), merchant_manager=dev_address(0))
-    deploy_all(w3, dev_private_key(0), roles=roles, revocation_window=30 * 86_400).save(manifest_path)
+    deploy_development(connect(chain.rpc_url), manifest_path)
     return manifest_path
 
 

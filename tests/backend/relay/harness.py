@@ -38,11 +38,10 @@ from web3.contract import Contract
 from web3.exceptions import TransactionNotFound
 
 from yilian.chain.localchain import LocalChain, free_port
+from yilian.chain.protocol import MAX_SESSIONS, Rejection
 from yilian.chain.transactions import as_hex
 from yilian.relay.db.models import Attestation, ChainTx
-from yilian.relay.services.checkins import MAX_SESSIONS
 from yilian.relay.services.outbox import submit_batch
-from yilian.relay.services.tracking import REJECTIONS
 from yilian.relay.services.transactions import Submitter
 from yilian.relay.verification import FakeFaceProvider
 from yilian.relay.worker import OutboxWorker
@@ -462,7 +461,7 @@ def attesting_tx(ledger: Contract, since_block: int = 0) -> dict[str, str]:
 def rejections(ledger: Contract, since_block: int = 0) -> list[tuple[str, str]]:
     """(uid, reason) of every AttestationRejected log: resubmissions show as already_accepted."""
     logs = ledger.events.AttestationRejected().get_logs(from_block=since_block)
-    return [(as_hex(log.args.uid), REJECTIONS[log.args.reason]) for log in logs]
+    return [(as_hex(log.args.uid), Rejection(log.args.reason).code) for log in logs]
 
 
 @dataclass

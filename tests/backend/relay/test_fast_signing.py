@@ -4,8 +4,9 @@ tests/backend/test_eip712.py already holds `FastSigner` byte-identical to eth-ac
 random attestations. This file covers what the relay does around it:
 - `services.outbox.sign_attestation`: the (r, vs) it stores for a row recover to the attester
   of the row's organisation under the ledger's domain and are eth-account's signature of the same typed data;
-- `attest_batch_calldata`: the hand-rolled attestBatch calldata is web3's encoding, and the
-  deployed ledger accepts the stored signatures in it (a static call on ganache);
+- `attest_batch_calldata`: the deployed ledger accepts the stored signatures in the hand-rolled
+  attestBatch calldata (a static call on ganache); tests/backend/chain/test_ledger_batch.py holds
+  that calldata byte-identical to web3's encoding;
 - the face check's hand-rolled FaceMatch digest: the same signer as eth-account's path for
   every signature, including the unusual ones it hands over to that path.
 """
@@ -17,9 +18,7 @@ from types import SimpleNamespace
 import pytest
 from eth_account import Account
 from eth_utils import to_checksum_address
-from web3 import Web3
 
-from yilian.chain.artifacts import load_artifact
 from yilian.chain.eip712 import (
     SECP256K1_N,
     FastSigner,
@@ -32,7 +31,7 @@ from yilian.chain.transactions import Sender
 from yilian.relay.config import Settings
 from yilian.relay.db.models import Attestation
 from yilian.relay.services.chain import RelayChain
-from yilian.relay.services.outbox import _call_item, attest_batch_calldata, sign_attestation, to_eip712
+from yilian.relay.services.outbox import attest_batch_calldata, sign_attestation, to_eip712
 from yilian.relay.verification import FaceAssertion, FakeFaceProvider
 from yilian.relay.verification.face import _recover_signer, _recover_signer_reference
 
@@ -101,19 +100,6 @@ def test_a_signature_does_not_recover_under_another_ledgers_domain():
         assert recover_signer(to_eip712(row).digest(domain), stored) != chain.attester.address
 
 
-def test_batch_calldata_is_web3s_encoding():
-    rng = random.Random(50)
-    w3 = Web3()
-    ledger = w3.eth.contract(address=to_checksum_address("0x" + "5f" * 20), abi=load_artifact("HourLedger").abi)
-    chain = SimpleNamespace(ledger=ledger, **vars(signing_chain(os.urandom(32), 1337, ledger.address)))
-    for size in (1, 2, 50, 150):
-        rows = random_rows(rng, size)
-        for row in rows:
-            sign_attestation(None, chain, row)  # type: ignore[arg-type]
-        expected = ledger.encode_abi("attestBatch", args=[[_call_item(row) for row in rows]])
-        assert attest_batch_calldata(chain, rows) == expected  # type: ignore[arg-type]
-
-
 @pytest.fixture
 def relay_chain_view(relay_chain) -> RelayChain:  # type: ignore[no-untyped-def]
     """The relay's view of the shared test ganache, built as the relay builds it."""
@@ -148,13 +134,13 @@ def test_the_ledger_accepts_a_batch_the_relay_signed_and_encoded(relay_chain_vie
     rows = random_rows(random.Random(12), len(volunteers), volunteers=volunteers, activity=activity, now=now)
     for row in rows:
         sign_attestation(None, chain, row)  # type: ignore[arg-type]
-    call = {"from": dev_address(5), "to": chain.ledger.address, "data": attest_batch_calldata(chain, rows)}
+    call = {"from": dev_address(5), "to": chain.ledger.address, "data": attest_batch_calldata(rows)}
     accepted = int.from_bytes(w3.eth.call(call), "big")  # type: ignore[arg-type]
 
     assert accepted == len(rows)
     tampered = rows[0]
     tampered.minutes -= 1  # the stored signature no longer covers the row
-    assert int.from_bytes(w3.eth.call({**call, "data": attest_batch_calldata(chain, rows)}), "big") == len(rows) - 1  # type: ignore[arg-type]
+    assert int.from_bytes(w3.eth.call({**call, "data": attest_batch_calldata(rows)}), "big") == len(rows) - 1  # type: ignore[arg-type]
 
 
 # --- the face assertion's signature -------------------------------------------------------------

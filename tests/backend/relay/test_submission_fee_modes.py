@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from web3.types import TxData
 
+from yilian.chain.fees import Fees
 from yilian.relay.db.models import ChainTx
-from yilian.relay.services.fees import Fees
 from yilian.relay.verification import FakeFaceProvider
 from yilian.relay.worker import wait_until_idle
 

@@ -1,8 +1,8 @@
 """A batch stuck in the node's pool is signed again, same nonce, higher fee, and the attestations
 are confirmed exactly once whichever of the two is mined."""
 
+from yilian.chain.fees import Fees
 from yilian.relay.db.models import ChainTx
-from yilian.relay.services.fees import Fees
 from yilian.relay.worker import OutboxWorker, wait_until_idle
 
 from .harness import (

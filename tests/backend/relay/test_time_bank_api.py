@@ -6,9 +6,10 @@ import pytest
 
 from tests.backend.relay.conftest import Relay
 from tests.backend.relay.scenario import VENUE, Scenario, assert_error
+from yilian.chain.protocol import TIME_BANK_SERVICE_CATEGORY
 from yilian.relay.verification import FakeFaceProvider
 
-SERVICE_CATEGORY = 255  # HourLedger.TIME_BANK_SERVICE_CATEGORY
+SERVICE_CATEGORY = TIME_BANK_SERVICE_CATEGORY
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 

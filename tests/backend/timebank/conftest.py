@@ -22,11 +22,12 @@ from yilian.chain.deployment import Roles, deploy_all
 from yilian.chain.eip712 import Eip712Domain, FastSigner, HourAttestation, ledger_domain, uid
 from yilian.chain.localchain import LocalChain, dev_address, dev_private_key
 from yilian.chain.manifest import Manifest
+from yilian.chain.protocol import TIME_BANK_SERVICE_CATEGORY
 from yilian.chain.time_bank import sign_holder_message, time_bank_domain
 from yilian.chain.transactions import Sender, Transactable
 
 ADMIN, ATTESTER, AUDITOR = 0, 1, 2
-SERVICE_CATEGORY = 255
+SERVICE_CATEGORY = TIME_BANK_SERVICE_CATEGORY
 HOUR = 3_600
 
 

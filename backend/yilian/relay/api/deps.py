@@ -12,13 +12,9 @@ from yilian.relay.auth import find_api_key
 from yilian.relay.config import Settings
 from yilian.relay.db.models import ApiKey
 from yilian.relay.services.chain import RelayChain
-from yilian.relay.services.errors import Forbidden, RelayError, Unprocessable
+from yilian.relay.services.errors import Forbidden, Unauthorized, Unprocessable
+from yilian.relay.services.statistics import Statistics
 from yilian.relay.services.transactions import Submitter
-
-
-class Unauthorized(RelayError):
-    status = 401
-    code = "unauthorized"
 
 
 def get_settings(request: Request) -> Settings:
@@ -37,6 +33,10 @@ def get_submitter(request: Request) -> Submitter:
     return request.app.state.submitter
 
 
+def get_statistics(request: Request) -> Statistics:
+    return request.app.state.statistics
+
+
 def get_clock() -> Callable[[], float]:
     return time.time
 
@@ -45,6 +45,7 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionsDep = Annotated[sessionmaker[Session], Depends(get_sessions)]
 ChainDep = Annotated[RelayChain, Depends(get_chain)]
 SubmitterDep = Annotated[Submitter, Depends(get_submitter)]
+StatisticsDep = Annotated[Statistics, Depends(get_statistics)]
 ClockDep = Annotated[Callable[[], float], Depends(get_clock)]
 
 

@@ -6,8 +6,31 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 from web3.exceptions import Web3Exception
 
-from yilian.relay.services.errors import RelayError
+from yilian.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    Unauthorized,
+    Unavailable,
+    Unprocessable,
+    YilianError,
+)
 from yilian.relay.verification import CheckInRejected
+
+# The only place refusals meet HTTP: each kind of refusal (and its subclasses) gets one status.
+HTTP_STATUS: dict[type[YilianError], int] = {
+    YilianError: 400,
+    Unauthorized: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    Unprocessable: 422,
+    Unavailable: 503,
+}
+
+
+def http_status(error: YilianError) -> int:
+    return next(HTTP_STATUS[kind] for kind in type(error).__mro__ if kind in HTTP_STATUS)
 
 
 def error_body(code: str, message: str) -> dict[str, str]:
@@ -15,9 +38,9 @@ def error_body(code: str, message: str) -> dict[str, str]:
 
 
 def install(app: FastAPI) -> None:
-    @app.exception_handler(RelayError)
-    async def relay_error(_: Request, error: RelayError) -> JSONResponse:
-        return JSONResponse(error_body(error.code, error.message), status_code=error.status)
+    @app.exception_handler(YilianError)
+    async def refused(_: Request, error: YilianError) -> JSONResponse:
+        return JSONResponse(error_body(error.code, error.message), status_code=http_status(error))
 
     @app.exception_handler(CheckInRejected)
     async def check_in_rejected(_: Request, error: CheckInRejected) -> JSONResponse:

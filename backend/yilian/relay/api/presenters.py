@@ -1,7 +1,8 @@
-"""Database rows → response bodies."""
+"""Database rows → response bodies, where a body is more than the row (AttestationOut is built
+from its row directly)."""
 
-from yilian.relay.api.schemas import ActivityOut, AttestationOut, CheckInOut, GeofenceIn, VolunteerOut
-from yilian.relay.db.models import Activity, Attestation, CheckIn, Volunteer
+from yilian.relay.api.schemas import ActivityOut, CheckInOut, GeofenceIn, VolunteerOut
+from yilian.relay.db.models import Activity, CheckIn, Volunteer
 
 
 def volunteer_out(volunteer: Volunteer, **extra: object) -> VolunteerOut:
@@ -32,7 +33,8 @@ def activity_out(activity: Activity) -> ActivityOut:
     )
 
 
-def check_in_out(visit: CheckIn, app_user_id: str) -> CheckInOut:
+def check_in_response(visit: CheckIn, app_user_id: str) -> CheckInOut:
+    """The check-in as the app sees it: the row, and the app's own id of the volunteer."""
     return CheckInOut(
         id=visit.id,
         activity_id=visit.activity_id,
@@ -40,21 +42,4 @@ def check_in_out(visit: CheckIn, app_user_id: str) -> CheckInOut:
         session=visit.session,
         checked_in_at=visit.checked_in_at,
         status=visit.status,
-    )
-
-
-def attestation_out(row: Attestation) -> AttestationOut:
-    return AttestationOut(
-        uid=row.uid,
-        volunteer=row.volunteer_address,
-        activity_id=row.activity_id,
-        session=row.session,
-        check_in=row.check_in,
-        check_out=row.check_out,
-        minutes=row.minutes,
-        evidence_hash=row.evidence_hash,
-        status=row.status,
-        rejection=row.rejection,
-        tx_hash=row.tx_hash,
-        block_number=row.block_number,
     )

@@ -1,6 +1,6 @@
 """Request and response bodies of the API."""
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from yilian.relay.verification import FaceAssertion
 
@@ -108,8 +108,12 @@ class CheckOutIn(BaseModel):
 
 
 class AttestationOut(BaseModel):
+    """Built from the database row itself (`AttestationOut.model_validate(row)`)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
     uid: str
-    volunteer: str
+    volunteer: str = Field(validation_alias="volunteer_address")
     activity_id: int
     session: int
     check_in: int

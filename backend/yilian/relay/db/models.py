@@ -116,7 +116,7 @@ class CheckIn(Base):
     checked_in_at: Mapped[int] = mapped_column(BigInteger)
     checked_out_at: Mapped[int | None] = mapped_column(BigInteger)
     face_nonce: Mapped[str] = mapped_column(String(66), unique=True)  # an assertion is used once
-    evidence: Mapped[str] = mapped_column(Text)  # canonical JSON, see services.evidence
+    evidence: Mapped[str] = mapped_column(Text)  # canonical JSON, see yilian.records.evidence
     status: Mapped[str] = mapped_column(String(20), default="open")
 
 

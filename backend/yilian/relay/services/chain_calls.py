@@ -4,6 +4,7 @@ They share the submitter's nonce sequence with the outbox worker; the worker's t
 them too, so a call whose receipt the API stopped waiting for is still confirmed later.
 """
 
+import contextlib
 import time
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -19,10 +20,10 @@ from yilian.relay.services.transactions import Submitter
 ADMIN_CALL_GAS = 400_000
 
 
-def record_call(session: Session, submitter: Submitter, kind: str, call: ContractFunction) -> ChainTx:
+def record_call(db: Session, submitter: Submitter, kind: str, call: ContractFunction) -> ChainTx:
     try:
         return submitter.record(
-            session, kind=kind, to=call.address, data=call._encode_transaction_data(), gas=ADMIN_CALL_GAS
+            db, kind=kind, to=call.address, data=call._encode_transaction_data(), gas=ADMIN_CALL_GAS
         )
     except (Web3Exception, OSError) as error:
         raise ChainUnavailable(f"the chain is not reachable ({type(error).__name__})") from error
@@ -31,8 +32,8 @@ def record_call(session: Session, submitter: Submitter, kind: str, call: Contrac
 def send_and_wait(
     sessions: sessionmaker[Session], submitter: Submitter, kind: str, call: ContractFunction, timeout_s: float
 ) -> TxReceipt:
-    with transaction(sessions) as session:
-        row = record_call(session, submitter, kind, call)
+    with transaction(sessions) as db:
+        row = record_call(db, submitter, kind, call)
     return broadcast_and_wait(submitter, row, timeout_s)
 
 
@@ -52,3 +53,11 @@ def broadcast_and_wait(submitter: Submitter, row: ChainTx, timeout_s: float) -> 
     except (Web3Exception, OSError) as error:
         raise ChainUnavailable(f"the chain is not reachable ({type(error).__name__})") from error
     raise ChainUnavailable(f"transaction {row.tx_hash} not mined within {timeout_s:.0f} s; it is still followed")
+
+
+def broadcast_recorded(submitter: Submitter, rows: list[ChainTx]) -> None:
+    """Best effort, after the recording transaction committed: a recorded transaction that does
+    not go out now is re-sent by the worker."""
+    for row in rows:
+        with contextlib.suppress(Web3Exception, OSError):
+            submitter.broadcast(row)

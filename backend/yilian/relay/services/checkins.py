@@ -1,4 +1,4 @@
-"""Check-in and check-out: every rule of DESIGN.md verified before anything is signed.
+"""Check-in and check-out: every check-in rule (docs/architecture.md) verified before anything is signed.
 
 A check-out closes the session, computes its minutes, stores the attestation in the outbox and
 signs it, all in one database transaction; the worker takes it from there.
@@ -12,12 +12,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from yilian.chain.eip712 import uid
+from yilian.chain.protocol import MAX_SESSIONS
+from yilian.records.evidence import canonical, evidence_hash
 from yilian.relay.config import Settings
 from yilian.relay.db.models import Activity, Attestation, CheckIn, Volunteer
 from yilian.relay.services.activities import get_activity
 from yilian.relay.services.chain import RelayChain
 from yilian.relay.services.errors import Conflict, Forbidden, NotFound, Unprocessable
-from yilian.relay.services.evidence import canonical, evidence_hash
 from yilian.relay.services.outbox import sign_attestation
 from yilian.relay.services.volunteers import get_volunteer
 from yilian.relay.verification import (
@@ -29,8 +30,6 @@ from yilian.relay.verification import (
     check_inside,
     service_minutes,
 )
-
-MAX_SESSIONS = 16  # HourLedger.MAX_SESSIONS
 
 
 @dataclass(frozen=True)

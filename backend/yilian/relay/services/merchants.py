@@ -9,27 +9,25 @@ from dataclasses import dataclass
 
 from eth_account import Account
 from sqlalchemy.orm import Session, sessionmaker
-from web3 import Web3
 from web3.types import TxReceipt
 
+from yilian.chain.addresses import checked_address
+from yilian.chain.contract_output import emitted
 from yilian.chain.eip712 import keccak256
+from yilian.chain.protocol import MerchantKind, MerchantStatus
 from yilian.chain.transactions import as_hex
-from yilian.merchant.market import emitted
-from yilian.merchant.offers import MerchantStatus, Offer, OfferTerms, merchant_status, read_offer
-from yilian.merchant.vouchers import SignedVoucher, sign_voucher
+from yilian.chain.vouchers import SignedVoucher, sign_voucher
+from yilian.merchant.offers import Offer, OfferTerms, merchant_status, read_offer
 from yilian.relay.services.chain import RelayChain
 from yilian.relay.services.chain_calls import send_and_wait
-from yilian.relay.services.errors import Conflict, NotFound, RelayError, Unprocessable
+from yilian.relay.services.errors import Conflict, NotFound, Unavailable, Unprocessable
 from yilian.relay.services.transactions import Submitter
 from yilian.relay.services.volunteers import get_volunteer
 
-MERCHANT_KINDS = ("none", "business", "public_benefit")  # IMerchantAlliance.MerchantKind order
 
-
-class NotMerchantManager(RelayError):
+class NotMerchantManager(Unavailable):
     """The deployment did not grant the relay's submitter MERCHANT_MANAGER_ROLE: an operator's fix."""
 
-    status = 503
     code = "relay_not_merchant_manager"
 
 
@@ -48,12 +46,12 @@ def register_merchant(
     *, address: str, kind: str, name: str, timeout_s: float,
 ) -> MerchantRecord:  # fmt: skip
     """Registers a business or public-benefit provider; its profile hash is keccak256(name)."""
-    address = _checked_address(address)
+    address = checked_address(address)
     _require_manager(chain, submitter)
     if merchant_status(chain.alliance, address) is not MerchantStatus.NONE:
         raise Conflict(f"{address} is a registered merchant already", code="merchant_exists")
     profile_hash = keccak256(name.encode())
-    call = chain.alliance.functions.registerMerchant(address, MERCHANT_KINDS.index(kind), profile_hash)
+    call = chain.alliance.functions.registerMerchant(address, MerchantKind[kind.upper()], profile_hash)
     receipt = send_and_wait(sessions, submitter, "register_merchant", call, timeout_s)
     return _merchant_record(chain, address, receipt)
 
@@ -63,7 +61,7 @@ def suspend_merchant(
     *, address: str, reason: str, timeout_s: float,
 ) -> MerchantRecord:  # fmt: skip
     """Suspends a merchant: no new offers or redemptions; it may still settle what it holds."""
-    address = _checked_address(address)
+    address = checked_address(address)
     _require_manager(chain, submitter)
     _require_active(chain, address)
     call = chain.alliance.functions.suspendMerchant(address, reason)
@@ -76,7 +74,7 @@ def create_offer(
     *, merchant: str, terms: OfferTerms, timeout_s: float,
 ) -> tuple[Offer, TxReceipt]:  # fmt: skip
     """Publishes an offer on a merchant's behalf (a park's tickets, a clinic's health checks)."""
-    merchant = _checked_address(merchant)
+    merchant = checked_address(merchant)
     if problems := terms.problems():
         raise Unprocessable("; ".join(problems), code="invalid_offer_terms")
     _require_manager(chain, submitter)
@@ -116,12 +114,6 @@ def custodial_voucher(
     )
 
 
-def _checked_address(address: str) -> str:
-    if not Web3.is_address(address):
-        raise Unprocessable(f"{address!r} is not an Ethereum address", code="invalid_address")
-    return Web3.to_checksum_address(address)
-
-
 def _require_manager(chain: RelayChain, submitter: Submitter) -> None:
     """Checked first: without the role every call would revert, and the gas would be spent."""
     alliance = chain.alliance.functions
@@ -144,7 +136,7 @@ def _merchant_record(chain: RelayChain, address: str, receipt: TxReceipt) -> Mer
     kind, status, profile_hash = chain.alliance.functions.merchant(address).call()
     return MerchantRecord(
         address=address,
-        kind=MERCHANT_KINDS[kind],
+        kind=MerchantKind(kind).name.lower(),
         status=MerchantStatus(status).name.lower(),
         profile_hash="0x" + profile_hash.hex(),
         tx_hash=as_hex(receipt["transactionHash"]),

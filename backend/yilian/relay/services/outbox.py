@@ -7,13 +7,12 @@ one writer at a time anyway (BEGIN IMMEDIATE).
 
 import time
 from collections.abc import Sequence
-from typing import Any
 
-from eth_utils import function_abi_to_4byte_selector, get_abi_input_types
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from yilian.chain.eip712 import HourAttestation
+from yilian.chain.ledger_batch import SignedItem, encode_attest_batch
 from yilian.relay import metrics
 from yilian.relay.config import Settings
 from yilian.relay.db.models import Attestation, ChainTx
@@ -86,7 +85,7 @@ def submit_batch(
             session,
             kind="attest_batch",
             to=chain.ledger.address,
-            data=attest_batch_calldata(chain, rows),
+            data=attest_batch_calldata(rows),
             gas=BATCH_BASE_GAS + ITEM_GAS * len(rows),
             prepared=prepared,
         )
@@ -117,68 +116,12 @@ def _due(created: list[float], settings: Settings, now: float) -> bool:
     return len(created) >= settings.batch_max_size or created[0] <= now - settings.batch_max_age_s
 
 
-# attestBatch(SignedHourAttestation[]): a dynamic array of static tuples. Its ABI encoding is the
-# array's offset and length, then each element's nine 32-byte words in order; web3's generic
-# encoder takes ~5 ms per item for the same bytes (tests/backend/relay/test_fast_signing.py).
-ATTEST_BATCH_INPUTS = ["((address,uint64,uint16,uint40,uint40,uint32,bytes32),bytes32,bytes32)[]"]
-
-
-_selectors: dict[str, bytes | None] = {}  # ledger address → attestBatch selector
-
-
-def _attest_batch_selector(chain: RelayChain) -> bytes | None:
-    """The function selector, if the ledger's attestBatch has the layout encoded here."""
-    ledger = chain.ledger
-    if ledger.address not in _selectors:
-        function: Any = next(
-            item
-            for item in ledger.abi
-            if item.get("type") == "function" and item.get("name") == "attestBatch"
-        )
-        same_layout = get_abi_input_types(function) == ATTEST_BATCH_INPUTS
-        selector = function_abi_to_4byte_selector(function) if same_layout else None
-        _selectors[ledger.address] = selector
-    return _selectors[ledger.address]
-
-
-def attest_batch_calldata(chain: RelayChain, rows: Sequence[Attestation]) -> str:
+def attest_batch_calldata(rows: Sequence[Attestation]) -> str:
     """attestBatch's calldata for `rows` and their stored signatures."""
-    selector = _attest_batch_selector(chain)
-    if selector is None:  # another ledger ABI: the generic encoder
-        return chain.ledger.encode_abi("attestBatch", args=[[_call_item(row) for row in rows]])
-    words = [selector, (32).to_bytes(32, "big"), len(rows).to_bytes(32, "big")]
-    for row in rows:
-        item = to_eip712(row)  # validates every field's range
-        words += [
-            bytes(12) + bytes.fromhex(item.volunteer[2:]),
-            item.activity_id.to_bytes(32, "big"),
-            item.session.to_bytes(32, "big"),
-            item.check_in.to_bytes(32, "big"),
-            item.check_out.to_bytes(32, "big"),
-            item.service_minutes.to_bytes(32, "big"),
-            item.evidence_hash,
-            _bytes32(row.signature_r),
-            _bytes32(row.signature_vs),
-        ]
-    return "0x" + b"".join(words).hex()
+    return encode_attest_batch(
+        [SignedItem(to_eip712(row), _bytes32(row.signature_r), _bytes32(row.signature_vs)) for row in rows]
+    )
 
 
 def _bytes32(hex_value: str | None) -> bytes:
-    value = bytes.fromhex((hex_value or "")[2:])
-    if len(value) != 32:
-        raise ValueError(f"expected 32 bytes, got {hex_value!r}")
-    return value
-
-
-def _call_item(row: Attestation) -> tuple:
-    item = to_eip712(row)
-    fields = (
-        item.volunteer,
-        item.activity_id,
-        item.session,
-        item.check_in,
-        item.check_out,
-        item.service_minutes,
-        item.evidence_hash,
-    )
-    return (fields, bytes.fromhex(row.signature_r[2:]), bytes.fromhex(row.signature_vs[2:]))
+    return bytes.fromhex((hex_value or "")[2:])

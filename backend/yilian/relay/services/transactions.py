@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 from web3 import Web3
 from web3.exceptions import TransactionNotFound, Web3RPCError
 
+from yilian.chain.fees import Fees, current_fees
 from yilian.relay.config import Settings
 from yilian.relay.db.models import ChainTx, NonceCursor
-from yilian.relay.services.fees import Fees, current_fees
 
 # Node answers that mean "this exact transaction, or one with its nonce, is already there".
 _ALREADY_THERE = ("already known", "known transaction", "nonce too low", "already imported")

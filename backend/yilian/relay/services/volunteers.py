@@ -4,17 +4,16 @@ gets only the hash, the relay keeps the name and a masked ID number, never the f
 import os
 from dataclasses import dataclass
 
-from eth_utils import is_checksum_address, is_checksum_formatted_address
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from web3 import Web3
 
+from yilian.chain.addresses import checked_address
 from yilian.chain.eip712 import keccak256
 from yilian.relay.db.models import ChainTx, Volunteer
 from yilian.relay.services.chain import RelayChain
 from yilian.relay.services.chain_calls import record_call
 from yilian.relay.services.custody import new_custodial_key
-from yilian.relay.services.errors import Conflict, NotFound, Unprocessable
+from yilian.relay.services.errors import Conflict, NotFound
 from yilian.relay.services.transactions import Submitter
 
 
@@ -89,17 +88,11 @@ def get_volunteer(session: Session, app_user_id: str) -> Volunteer:
 def _wallet(address: str | None, custody_password: str) -> tuple[str | None, str]:
     """The volunteer's own address, or a new custodial key kept encrypted by the relay."""
     if address is not None:
-        if not _usable_address(address):
-            raise Unprocessable(f"{address!r} is not an Ethereum address", code="invalid_address")
-        return None, Web3.to_checksum_address(address)
+        return None, checked_address(address)
     return new_custodial_key(custody_password)
 
 
-def _usable_address(address: str) -> bool:
-    """Hex, not the zero address (the registry refuses it) and, when written in mixed case, with
-    a correct EIP-55 checksum: a wrong one is a typo, and web3's is_address no longer checks it."""
-    if not Web3.is_address(address):
-        return False
-    if is_checksum_formatted_address(address) and not is_checksum_address(address):
-        return False
-    return int(address, 16) != 0
+def chain_totals(chain: RelayChain, volunteer: Volunteer) -> tuple[int, int]:
+    """Minutes served and 益币 balance (base units), as the chain has them now."""
+    minutes = chain.ledger.functions.minutesServed(volunteer.address).call()
+    return minutes, chain.yicoin.functions.balanceOf(volunteer.address).call()

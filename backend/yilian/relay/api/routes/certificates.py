@@ -6,11 +6,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
-from yilian.certificates.issue import issue_certificate
 from yilian.certificates.model import SignedCertificate
 from yilian.certificates.verify import verify_certificate
 from yilian.relay.api.deps import ChainDep, ClockDep, SessionsDep, SettingsDep, require
 from yilian.relay.db.models import ApiKey
+from yilian.relay.services.certificates import issue_certificate
 from yilian.relay.services.errors import Unprocessable
 from yilian.stats.period import Period
 
@@ -45,9 +45,9 @@ def issue(
         period = Period(body.period_from, body.period_to)
     except ValueError as error:
         raise Unprocessable(str(error), code="invalid_period") from error
-    with sessions() as session:
+    with sessions() as db:
         return issue_certificate(
-            session, chain.w3, chain.manifest, app_user_id=body.app_user_id,
+            db, chain.w3, chain.manifest, app_user_id=body.app_user_id,
             organisation_id=body.organisation_id, period=period,
             issuer_key=chain.attesters.key_of(session, body.organisation_id), now=int(clock()),
         )  # fmt: skip

@@ -7,8 +7,8 @@ from fastapi.responses import JSONResponse
 
 from yilian.relay.api.deps import ChainDep, ClockDep, SessionsDep, SettingsDep, event_time, require
 from yilian.relay.api.idempotency import run_idempotent
-from yilian.relay.api.presenters import attestation_out, check_in_out
-from yilian.relay.api.schemas import CheckInIn, CheckInOut, CheckOutIn, CheckOutOut
+from yilian.relay.api.presenters import check_in_response
+from yilian.relay.api.schemas import AttestationOut, CheckInIn, CheckInOut, CheckOutIn, CheckOutOut
 from yilian.relay.db.models import ApiKey
 from yilian.relay.services import checkins
 
@@ -33,7 +33,7 @@ def check_in(
             session, settings, activity_id=activity_id, app_user_id=body.app_user_id, location=location,
             signin_code=body.signin_code, face=body.face_assertion, at=at,
         )  # fmt: skip
-        return 201, check_in_out(visit, body.app_user_id)
+        return 201, check_in_response(visit, body.app_user_id)
 
     return run_idempotent(
         sessions, api_key=api_key, idempotency_key=idempotency_key, scope=f"check_in:{activity_id}",
@@ -55,9 +55,9 @@ def check_out(
             session, chain, check_in_id=check_in_id, app_user_id=body.app_user_id, location=location, at=at
         )
         return 200, CheckOutOut(
-            check_in=check_in_out(visit, body.app_user_id),
+            check_in=check_in_response(visit, body.app_user_id),
             minutes=attestation.minutes if attestation else 0,
-            attestation=attestation_out(attestation) if attestation else None,
+            attestation=AttestationOut.model_validate(attestation) if attestation else None,
         )
 
     return run_idempotent(

@@ -1,11 +1,9 @@
 """Volunteers: register, read (with minutes and 益币 from the chain), suspend."""
 
-import contextlib
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header
 from fastapi.responses import JSONResponse
-from web3.exceptions import Web3Exception
 
 from yilian.relay.api.deps import ChainDep, SessionsDep, SettingsDep, SubmitterDep, require
 from yilian.relay.api.idempotency import run_idempotent
@@ -13,7 +11,7 @@ from yilian.relay.api.presenters import volunteer_out
 from yilian.relay.api.schemas import SuspendIn, VolunteerIn, VolunteerOut
 from yilian.relay.db.models import ApiKey, ChainTx
 from yilian.relay.services import volunteers
-from yilian.relay.services.transactions import Submitter
+from yilian.relay.services.chain_calls import broadcast_recorded
 
 router = APIRouter(prefix="/v1/volunteers", tags=["volunteers"])
 
@@ -46,7 +44,7 @@ def register_volunteer(
         sessions, api_key=api_key, idempotency_key=idempotency_key, scope="register_volunteer",
         request_body=body, handler=handler,
     )  # fmt: skip
-    _broadcast(submitter, sent)
+    broadcast_recorded(submitter, sent)
     return response
 
 
@@ -58,13 +56,10 @@ def read_volunteer(
     _: Annotated[ApiKey, Depends(require("app", "organiser", "auditor"))],
 ) -> VolunteerOut:
     """The volunteer's record, with minutes served and 益币 balance as the chain has them now."""
-    with sessions() as session:
-        volunteer = volunteers.get_volunteer(session, app_user_id)
-    return volunteer_out(
-        volunteer,
-        minutes_served=chain.ledger.functions.minutesServed(volunteer.address).call(),
-        yicoin_balance=chain.yicoin.functions.balanceOf(volunteer.address).call(),
-    )
+    with sessions() as db:
+        volunteer = volunteers.get_volunteer(db, app_user_id)
+    minutes_served, yicoin_balance = volunteers.chain_totals(chain, volunteer)
+    return volunteer_out(volunteer, minutes_served=minutes_served, yicoin_balance=yicoin_balance)
 
 
 @router.post("/{app_user_id}/suspend", response_model=VolunteerOut)
@@ -91,12 +86,6 @@ def suspend_volunteer(
         sessions, api_key=api_key, idempotency_key=idempotency_key, scope=f"suspend:{app_user_id}",
         request_body=body, handler=handler,
     )  # fmt: skip
-    _broadcast(submitter, sent)
+    broadcast_recorded(submitter, sent)
     return response
 
-
-def _broadcast(submitter: Submitter, sent: list[ChainTx]) -> None:
-    """Best effort: a recorded transaction that does not go out now is re-sent by the worker."""
-    for chain_tx in sent:
-        with contextlib.suppress(Web3Exception, OSError):
-            submitter.broadcast(chain_tx)

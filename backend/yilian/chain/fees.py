@@ -1,5 +1,8 @@
-"""Transaction fees: EIP-1559 where blocks carry a base fee, legacy elsewhere (and on zero-gas
-permissioned chains); replacements bump by 12.5 %, above the 10 % nodes require."""
+"""The project's one fee policy: EIP-1559 where blocks carry a base fee, legacy elsewhere (zero-gas
+PoA chains such as Besu QBFT and GoQuorum have no base fee and refuse type-2 transactions, which
+web3's own default would send); replacements bump by 12.5 %, above the 10 % nodes require.
+Used by the relay's submitter (its mode and tip from the settings) and by `chain.transactions`
+(scripts, deployment, the merchant wallet: automatic mode, the node's suggested tip)."""
 
 import json
 from dataclasses import asdict, dataclass
@@ -34,10 +37,13 @@ class Fees:
         return cls(**json.loads(text))
 
 
-def current_fees(w3: Web3, *, mode: str, priority_fee: int, gas_price: int | None) -> Fees:
+def current_fees(
+    w3: Web3, *, mode: str = "auto", priority_fee: int | None = None, gas_price: int | None = None
+) -> Fees:
+    """`priority_fee` and `gas_price`: None asks the node (only for the kind of fee chosen)."""
     base_fee = w3.eth.get_block("latest").get("baseFeePerGas")
     if mode == "legacy" or (mode == "auto" and base_fee is None):
         return Fees(gas_price=gas_price if gas_price is not None else w3.eth.gas_price)
-    base = base_fee or 0
+    tip = priority_fee if priority_fee is not None else w3.eth.max_priority_fee
     # Twice the base fee rides out six full blocks of base-fee growth.
-    return Fees(max_fee=2 * base + priority_fee, priority_fee=priority_fee)
+    return Fees(max_fee=2 * (base_fee or 0) + tip, priority_fee=tip)

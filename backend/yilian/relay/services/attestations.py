@@ -1,0 +1,24 @@
+"""Reading the outbox: where an hour record is on its way to the chain."""
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from yilian.relay.db.models import Attestation
+from yilian.relay.services.errors import NotFound
+from yilian.relay.services.volunteers import get_volunteer
+
+
+def get_attestation(db: Session, uid: str) -> Attestation:
+    attestation = db.get(Attestation, uid.lower())
+    if attestation is None:
+        raise NotFound(f"no attestation {uid}", code="attestation_not_found")
+    return attestation
+
+
+def volunteer_attestations(db: Session, app_user_id: str) -> Sequence[Attestation]:
+    """The volunteer's attestations, oldest check-in first."""
+    volunteer = get_volunteer(db, app_user_id)
+    query = select(Attestation).where(Attestation.volunteer_address == volunteer.address)
+    return db.scalars(query.order_by(Attestation.check_in)).all()
