@@ -8,6 +8,7 @@ Volunteers and relatives get keys of their own, since they sign what moves their
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from eth_account import Account
@@ -18,7 +19,7 @@ from web3.contract import Contract
 from web3.exceptions import ContractLogicError
 
 from yilian.chain.connection import connect
-from yilian.chain.deployment import Roles, deploy_all
+from yilian.chain.deployment import deploy_development
 from yilian.chain.eip712 import Eip712Domain, FastSigner, HourAttestation, ledger_domain, uid
 from yilian.chain.localchain import LocalChain, dev_address, dev_private_key
 from yilian.chain.manifest import Manifest
@@ -110,9 +111,8 @@ class Bank:
         return uid(volunteer, activity, session)
 
 
-def deploy_bank(w3: Web3) -> Bank:
-    roles = Roles(registrar=dev_address(ADMIN), auditor=dev_address(AUDITOR), merchant_manager=dev_address(ADMIN))
-    manifest = deploy_all(w3, dev_private_key(ADMIN), roles=roles, revocation_window=30 * 86_400)
+def deploy_bank(w3: Web3, folder: Path) -> Bank:
+    manifest = deploy_development(w3, folder / f"bank-{os.urandom(4).hex()}.json")
     registry, ledger = manifest.contract(w3, "VolunteerRegistry"), manifest.contract(w3, "HourLedger")
     time_bank = manifest.contract(w3, "TimeBank")
     bank = Bank(w3, manifest, registry, ledger, time_bank, organisation=0)
@@ -124,8 +124,8 @@ def deploy_bank(w3: Web3) -> Bank:
 
 
 @pytest.fixture(scope="module")
-def bank(local_chain: LocalChain) -> Bank:
-    return deploy_bank(connect(local_chain.rpc_url))
+def bank(local_chain: LocalChain, tmp_path_factory: pytest.TempPathFactory) -> Bank:
+    return deploy_bank(connect(local_chain.rpc_url), tmp_path_factory.mktemp("time-bank"))
 
 
 def reverts_with(contract: Contract, error: str) -> Callable[[ContractLogicError], bool]:

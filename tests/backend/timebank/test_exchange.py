@@ -7,8 +7,8 @@ from tests.backend.timebank.conftest import Bank, deploy_bank, reverts_with
 
 
 @pytest.fixture(scope="module")
-def partner(bank: Bank) -> Bank:
-    return deploy_bank(bank.w3)
+def partner(bank: Bank, tmp_path_factory: pytest.TempPathFactory) -> Bank:
+    return deploy_bank(bank.w3, tmp_path_factory.mktemp("partner-bank"))
 
 
 def test_credits_exported_under_an_agreement_arrive_once_at_the_partner(bank: Bank, partner: Bank) -> None:
