@@ -19,6 +19,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from eth_abi import encode
 from eth_account import Account
 from eth_utils import to_checksum_address
 
@@ -26,6 +27,7 @@ from yilian.chain.eip712 import (
     RedemptionVoucher,
     Signature,
     alliance_domain,
+    keccak256,
     recover_signer,
     sign_typed,
 )
@@ -34,6 +36,7 @@ from yilian.merchant.errors import MerchantError
 from yilian.merchant.offers import MerchantStatus, Offer, merchant_problem
 
 PAYLOAD_VERSION = 1
+CONFIRMATION_TAG = keccak256(b"Yilian voucher confirmation v1")
 
 
 class VoucherFormatError(MerchantError):
@@ -57,6 +60,18 @@ class SignedVoucher:
             "sig": "0x" + self.signature.hex(),
         }
         return json.dumps(envelope, separators=(",", ":"))
+
+
+def confirmation_nonce(
+    *, chain_id: int, alliance: str, volunteer: str, offer_id: int, quantity: int, max_amount: int, valid_for_s: int
+) -> str:
+    """The face-assertion nonce with which a custodial volunteer confirms one voucher: keccak256
+    of the ABI-encoded tag, domain and terms (`max_amount` 0: today's price × quantity). The app
+    asks the identity provider to match the volunteer's face with this nonce, so the provider's
+    signature covers exactly these terms and cannot be reused for others."""
+    types = ["bytes32", "uint256", "address", "address", "uint64", "uint32", "uint256", "uint64"]
+    values = [CONFIRMATION_TAG, chain_id, alliance, volunteer, offer_id, quantity, max_amount, valid_for_s]
+    return "0x" + keccak256(encode(types, values)).hex()
 
 
 def sign_voucher(

@@ -157,7 +157,8 @@ def module_relay(relay_chain, tmp_path_factory) -> Iterator[Relay]:
     url = f"sqlite:///{tmp_path_factory.mktemp('merchant-relay') / 'relay.db'}"
     upgrade(url)
     with transaction(make_sessionmaker(make_engine(url))) as session:
-        keys = {role: create_api_key(session, name=f"test {role}", role=role)[1] for role in ROLES}
+        roles = [role for role in ROLES if role != "organiser"]  # organiser keys: per organisation
+        keys = {role: create_api_key(session, name=f"test {role}", role=role)[1] for role in roles}
     settings, clock = relay_settings(url, chain.rpc_url, manifest), Clock()
     app = create_app(settings)
     app.dependency_overrides[get_clock] = lambda: clock

@@ -58,5 +58,5 @@ def test_voucher_needs_a_known_volunteer_an_open_offer_and_an_app_key(relay, fac
     response = _issue(relay, volunteer["app_user_id"], offer_id=2**63, quantity=1)
     assert error_of(response) == (404, "offer_not_found")
     path, body = f"/v1/volunteers/{volunteer['app_user_id']}/vouchers", {"offer_id": 1, "quantity": 1}
-    response = relay.client.post(path, json=body, headers=relay.headers("organiser"))
+    response = relay.client.post(path, json=body, headers=relay.headers("auditor"))
     assert error_of(response) == (403, "wrong_role")

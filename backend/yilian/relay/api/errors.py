@@ -17,7 +17,9 @@ def error_body(code: str, message: str) -> dict[str, str]:
 def install(app: FastAPI) -> None:
     @app.exception_handler(RelayError)
     async def relay_error(_: Request, error: RelayError) -> JSONResponse:
-        return JSONResponse(error_body(error.code, error.message), status_code=error.status)
+        retry_after = getattr(error, "retry_after", None)  # 429 too_many_attempts
+        headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+        return JSONResponse(error_body(error.code, error.message), status_code=error.status, headers=headers)
 
     @app.exception_handler(CheckInRejected)
     async def check_in_rejected(_: Request, error: CheckInRejected) -> JSONResponse:

@@ -11,6 +11,7 @@ from yilian.certificates.model import SignedCertificate
 from yilian.certificates.verify import verify_certificate
 from yilian.relay.api.deps import ChainDep, ClockDep, SessionsDep, SettingsDep, require
 from yilian.relay.db.models import ApiKey
+from yilian.relay.services.access import require_organisation
 from yilian.relay.services.errors import Unprocessable
 from yilian.stats.period import Period
 
@@ -36,11 +37,13 @@ class VerificationOut(BaseModel):
 @router.post("", status_code=201, response_model=SignedCertificate)
 def issue(
     body: CertificateIn, sessions: SessionsDep, chain: ChainDep, settings: SettingsDep, clock: ClockDep,
-    _: Annotated[ApiKey, Depends(require("organiser"))],
+    key: Annotated[ApiKey, Depends(require("organiser"))],
 ) -> SignedCertificate:  # fmt: skip
     """Certifies the volunteer's confirmed, unrevoked sessions in the organisation's activities
     over the period (dates in China Standard Time, both included), signed with the relay's
-    certificate issuer key."""
+    certificate issuer key. An organiser key issues for its own organisation only (403
+    `other_organisation`)."""
+    require_organisation(key, body.organisation_id)
     try:
         period = Period(body.period_from, body.period_to)
     except ValueError as error:
