@@ -63,14 +63,17 @@ class SignedVoucher:
 
 
 def confirmation_nonce(
-    *, chain_id: int, alliance: str, volunteer: str, offer_id: int, quantity: int, max_amount: int, valid_for_s: int
-) -> str:
+    *, chain_id: int, alliance: str, volunteer: str, offer_id: int, quantity: int, max_amount: int,
+    valid_for_s: int, voucher_nonce: int,
+) -> str:  # fmt: skip
     """The face-assertion nonce with which a custodial volunteer confirms one voucher: keccak256
-    of the ABI-encoded tag, domain and terms (`max_amount` 0: today's price × quantity). The app
-    asks the identity provider to match the volunteer's face with this nonce, so the provider's
-    signature covers exactly these terms and cannot be reused for others."""
-    types = ["bytes32", "uint256", "address", "address", "uint64", "uint32", "uint256", "uint64"]
-    values = [CONFIRMATION_TAG, chain_id, alliance, volunteer, offer_id, quantity, max_amount, valid_for_s]
+    of abi.encode(tag, chainId, alliance, volunteer, offerId, quantity, maxAmount (0: today's
+    price × quantity), validForS, voucherNonce). The app asks the identity provider to match the
+    volunteer's face with this nonce, so the provider's signature covers exactly this voucher."""
+    types = ["bytes32", "uint256", "address", "address", "uint64", "uint32", "uint256", "uint64", "uint256"]
+    values = [
+        CONFIRMATION_TAG, chain_id, alliance, volunteer, offer_id, quantity, max_amount, valid_for_s, voucher_nonce
+    ]  # fmt: skip
     return "0x" + keccak256(encode(types, values)).hex()
 
 

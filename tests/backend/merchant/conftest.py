@@ -3,6 +3,7 @@ relay in process with a real database) and add what a merchant brings: a funded 
 driven through `yilian merchant …` exactly as a merchant at the counter would."""
 
 import re
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -22,6 +23,7 @@ from yilian.chain.localchain import dev_private_key
 from yilian.chain.transactions import Sender, fee_fields
 from yilian.cli.main import app as yilian
 from yilian.merchant.market import Market
+from yilian.merchant.vouchers import confirmation_nonce
 from yilian.merchant.wallet import LIGHT_SCRYPT_N, PASSWORD_ENV, create_wallet
 from yilian.relay.api.deps import get_clock
 from yilian.relay.app import create_app
@@ -136,6 +138,20 @@ def new_merchant(relay: Relay, folder: Path, *, kind: str | None = "business") -
     if kind is not None:
         register(relay, account.address, kind)
     return Merchant(account.address, keystore, relay)
+
+
+def confirmed_voucher(relay: Relay, face: Any, volunteer: dict, **terms: int) -> dict[str, Any]:
+    """A voucher request the custodial volunteer confirmed: the identity provider matched their
+    face with the nonce that commits to these terms (`valid_for_s` 600 unless given)."""
+    body: dict[str, Any] = {"valid_for_s": 600, "voucher_nonce": str(secrets.randbits(256)), **terms}
+    nonce = confirmation_nonce(
+        chain_id=relay.chain.manifest.chain_id, alliance=relay.chain.alliance.address,
+        volunteer=volunteer["address"], offer_id=body["offer_id"], quantity=body["quantity"],
+        max_amount=body.get("max_amount") or 0, valid_for_s=body["valid_for_s"],
+        voucher_nonce=int(body["voucher_nonce"]),
+    )  # fmt: skip
+    match = face.assert_match(volunteer["address"], int(relay.clock()), 9500, nonce=nonce)
+    return body | {"confirmation": match.model_dump()}
 
 
 def earn(relay: Relay, scenario: Scenario, volunteer: dict) -> None:

@@ -69,13 +69,13 @@ class Scenario:
         return response.json()["id"]
 
     def activity(self, organisation_id: int, *, minute_cap: int = 600, points_per_hour: int = 10,
-                 starts_in: int = -3600, lasts: int = 8 * 3600) -> dict:  # fmt: skip
+                 starts_in: int = -3600, lasts: int = 8 * 3600, face_at_check_out: bool = False) -> dict:  # fmt: skip
         now = int(self.relay.clock())
         body = {
             "organisation_id": organisation_id, "name": "湿地清洁", "category": 1,
             "starts_at": now + starts_in, "ends_at": now + starts_in + lasts,
-            "geofence": {**VENUE, "radius_m": 200},
-            "minute_cap": minute_cap, "points_per_hour": points_per_hour,
+            "geofence": {**VENUE, "radius_m": 200}, "minute_cap": minute_cap,
+            "points_per_hour": points_per_hour, "face_at_check_out": face_at_check_out,
         }  # fmt: skip
         headers = self.relay.headers("organiser", organisation=organisation_id)
         response = self.relay.client.post("/v1/activities", json=body, headers=headers)

@@ -44,6 +44,7 @@ class VoucherRequest:
     quantity: int
     max_amount: int | None
     valid_for_s: int
+    voucher_nonce: int | None
     confirmation: FaceAssertion | None
 
 
@@ -127,6 +128,7 @@ def custodial_voucher(
         quantity=request.quantity,
         max_amount=offer.terms.price * request.quantity if request.max_amount is None else request.max_amount,
         deadline=now + request.valid_for_s,
+        nonce=request.voucher_nonce,
     )
 
 
@@ -141,10 +143,12 @@ def _require_confirmation(
             "a custodial volunteer confirms each voucher with a face match on its terms",
             code="volunteer_confirmation_required",
         )
+    if request.voucher_nonce is None:
+        raise Unprocessable("a confirmed voucher names its voucher_nonce", code="voucher_nonce_required")
     expected = confirmation_nonce(
         chain_id=chain.manifest.chain_id, alliance=chain.alliance.address, volunteer=volunteer.address,
         offer_id=request.offer_id, quantity=request.quantity, max_amount=request.max_amount or 0,
-        valid_for_s=request.valid_for_s,
+        valid_for_s=request.valid_for_s, voucher_nonce=request.voucher_nonce,
     )  # fmt: skip
     if face.nonce.lower() != expected:
         raise Unprocessable("the confirmation was made for other voucher terms", code="confirmation_terms_mismatch")
