@@ -53,5 +53,5 @@ if [[ ! -f var/dev-api-keys.env || ! -f var/relay.db ]]; then
   .venv/bin/yilian dev api-keys --env-file var/dev-api-keys.env
 fi
 echo "relay: http://127.0.0.1:8000 (OpenAPI: http://127.0.0.1:8000/docs)"
-echo "development API keys (one per role): var/dev-api-keys.env; Ctrl-C stops relay and chain"
+echo "development API keys (app, auditor, admin): var/dev-api-keys.env; Ctrl-C stops relay and chain"
 .venv/bin/yilian relay serve --host 127.0.0.1 --port 8000

@@ -38,6 +38,16 @@ class Unprocessable(YilianError):
     code = "unprocessable"
 
 
+class RateLimited(YilianError):
+    """Too many failed tries: refused until `retry_after` seconds have passed."""
+
+    code = "too_many_attempts"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class Unavailable(YilianError):
     """Not the caller's fault: something the project depends on is missing or did not answer."""
 

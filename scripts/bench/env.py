@@ -74,11 +74,13 @@ def scratch_database(kind: str, workdir: Path) -> Iterator[str]:
 
 
 def create_keys(database_url: str) -> dict[str, str]:
-    """One API key per role, as `yilian relay create-key` makes them."""
+    """One API key per role but organiser (bound to one organisation; the admin key acts for
+    every organisation), as `yilian relay create-key` makes them."""
     engine = make_engine(database_url)
     try:
         with transaction(make_sessionmaker(engine)) as session:
-            return {role: create_api_key(session, name=f"bench {role}", role=role)[1] for role in ROLES}
+            roles = [role for role in ROLES if role != "organiser"]
+            return {role: create_api_key(session, name=f"bench {role}", role=role)[1] for role in roles}
     finally:
         engine.dispose()
 

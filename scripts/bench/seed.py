@@ -53,7 +53,7 @@ def seed(api: Api, *, prefix: str, activities: int, volunteers: int, threads: in
     with httpx.Client(timeout=120) as client:
         organisation = api.post(client, "/v1/organisations", "admin", {"name": f"{prefix} 西湖区青年志愿者协会"})["id"]
         activity_ids = [
-            api.post(client, "/v1/activities", "organiser", {
+            api.post(client, "/v1/activities", "admin", {
                 "organisation_id": organisation, "name": f"湿地清洁 {i}", "category": 1,
                 "starts_at": now - 3600, "ends_at": now + 8 * 3600,
                 "geofence": {**VENUE, "radius_m": 200}, "minute_cap": 600, "points_per_hour": 10,
@@ -66,8 +66,9 @@ def seed(api: Api, *, prefix: str, activities: int, volunteers: int, threads: in
     def register(chunk: list[tuple[str, str]]) -> None:
         with httpx.Client(timeout=120) as client:
             for user, address in chunk:
+                id_number = f"{int.from_bytes(os.urandom(8), 'big') % 10**18:018d}"  # one person each
                 body = {"app_user_id": user, "address": address,
-                        "identity": {"real_name": "张三", "id_number": "330106199001011234"}}  # fmt: skip
+                        "identity": {"real_name": "张三", "id_number": id_number}}  # fmt: skip
                 api.post(client, "/v1/volunteers", "app", body)
 
     chunks = [people[i::threads] for i in range(threads)]
@@ -102,9 +103,7 @@ def signin_codes(api: Api, activity_ids: list[int]) -> tuple[int, dict[int, str]
         while True:
             codes, valid_until = {}, set()
             for activity in activity_ids:
-                response = client.get(
-                    f"{api.url}/v1/activities/{activity}/signin-code", headers=api.headers("organiser")
-                )
+                response = client.get(f"{api.url}/v1/activities/{activity}/signin-code", headers=api.headers("admin"))
                 response.raise_for_status()
                 codes[activity] = response.json()["code"]
                 valid_until.add(response.json()["valid_until"])

@@ -25,8 +25,8 @@ from web3.types import TxReceipt
 
 from yilian.chain.artifacts import PROJECT_ROOT, load_artifact
 from yilian.chain.connection import connect
-from yilian.chain.governance import DEFAULT_TIMELOCK_DELAY, GovernanceSpec, deploy_council, hand_over
 from yilian.chain.devkeys import DEPLOYER, DEV_ROLE_ACCOUNTS, dev_address, dev_private_key
+from yilian.chain.governance import DEFAULT_TIMELOCK_DELAY, GovernanceSpec, deploy_council, hand_over
 from yilian.chain.manifest import CONTRACT_NAMES, DeployedContract, Manifest
 from yilian.chain.standard_input import standard_input
 from yilian.chain.transactions import Sender

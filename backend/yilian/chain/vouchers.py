@@ -20,13 +20,15 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from eth_abi import encode
 from eth_account import Account
 from eth_utils import to_checksum_address
 
-from yilian.chain.eip712 import RedemptionVoucher, alliance_domain, sign_typed
+from yilian.chain.eip712 import RedemptionVoucher, alliance_domain, keccak256, sign_typed
 from yilian.errors import Unprocessable
 
 PAYLOAD_VERSION = 1
+CONFIRMATION_TAG = keccak256(b"Yilian voucher confirmation v1")
 
 
 class VoucherFormatError(Unprocessable):
@@ -52,6 +54,21 @@ class SignedVoucher:
             "sig": "0x" + self.signature.hex(),
         }
         return json.dumps(envelope, separators=(",", ":"))
+
+
+def confirmation_nonce(
+    *, chain_id: int, alliance: str, volunteer: str, offer_id: int, quantity: int, max_amount: int,
+    valid_for_s: int, voucher_nonce: int,
+) -> str:  # fmt: skip
+    """The face-assertion nonce with which a custodial volunteer confirms one voucher: keccak256
+    of abi.encode(tag, chainId, alliance, volunteer, offerId, quantity, maxAmount (0: today's
+    price × quantity), validForS, voucherNonce). The app asks the identity provider to match the
+    volunteer's face with this nonce, so the provider's signature covers exactly this voucher."""
+    types = ["bytes32", "uint256", "address", "address", "uint64", "uint32", "uint256", "uint64", "uint256"]
+    values = [
+        CONFIRMATION_TAG, chain_id, alliance, volunteer, offer_id, quantity, max_amount, valid_for_s, voucher_nonce
+    ]  # fmt: skip
+    return "0x" + keccak256(encode(types, values)).hex()
 
 
 def sign_voucher(

@@ -30,14 +30,15 @@ def face_assertion(volunteer: str = typer.Option(..., help="The volunteer's addr
 
 @app.command("api-keys")
 def api_keys(env_file: str = "var/dev-api-keys.env") -> None:
-    """Creates one API key per role and writes them to `env_file` (mode 0600), for the README's
-    walkthrough. Never shown on screen."""
+    """Creates an app, an auditor and an admin key and writes them to `env_file` (mode 0600), for
+    the README's walkthrough. Never shown on screen. Organiser keys belong to one organisation:
+    `yilian relay create-key --role organiser --organisation N` once it exists."""
     settings = Settings()
     upgrade(settings.database_url)
     with transaction(make_sessionmaker(make_engine(settings.database_url))) as db:
         lines = [
             f"YILIAN_{role.upper()}_KEY={create_api_key(db, name=f'dev {role}', role=role)[1]}"
-            for role in ("app", "organiser", "auditor", "admin")
+            for role in ("app", "auditor", "admin")
         ]
     fd = os.open(env_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as out:

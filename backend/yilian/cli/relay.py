@@ -31,13 +31,20 @@ def migrate() -> None:
 def create_key(
     name: str = typer.Option(..., help="Who uses the key, e.g. the app's name"),
     role: str = typer.Option(..., help=f"One of: {', '.join(ROLES)}"),
+    organisation: int | None = typer.Option(
+        None, help="The organisation (its chain id) an organiser key acts for; required for organisers"
+    ),
 ) -> None:
     """Creates an API key and prints its secret once; only a digest is stored."""
     if role not in ROLES:
         raise typer.BadParameter(f"role must be one of {', '.join(ROLES)}")
     settings = Settings()
     upgrade(settings.database_url)
-    with transaction(make_sessionmaker(make_engine(settings.database_url))) as db:
-        key, secret = create_api_key(db, name=name, role=role)
-    typer.echo(f"created {role} key #{key.id} for {name}; store this secret, it is not shown again:")
+    try:
+        with transaction(make_sessionmaker(make_engine(settings.database_url))) as db:
+            key, secret = create_api_key(db, name=name, role=role, organisation_id=organisation)
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from error
+    scope = f" of organisation {organisation}" if organisation is not None else ""
+    typer.echo(f"created {role} key #{key.id}{scope} for {name}; store this secret, it is not shown again:")
     typer.echo(secret)

@@ -16,12 +16,12 @@ from web3.exceptions import ContractLogicError, Web3Exception
 from web3.types import TxReceipt
 
 from yilian.chain.connection import connect
+from yilian.chain.contract_output import emitted, explain_revert
 from yilian.chain.governance import council_of
 from yilian.chain.manifest import CONTRACT_NAMES, Manifest
 from yilian.chain.transactions import Sender, TransactionFailed, as_hex
 from yilian.governance.calls import ProposedCall, describe_call
 from yilian.governance.errors import GovernanceError
-from yilian.merchant.market import emitted, explain_revert
 
 # IConsortiumCouncil.ProposalState, in order.
 STATES = ("unknown", "pending", "waiting", "ready", "executed", "cancelled")

@@ -13,6 +13,7 @@ from yilian.relay.api.routes import (
     certificates,
     checkins,
     health,
+    lockouts,
     merchants,
     stats,
     time_bank,
@@ -56,7 +57,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     errors.install(app)
     for module in (
-        volunteers, activities, attesters, checkins, attestations, merchants, certificates, stats, time_bank, health
-    ):
+        volunteers, activities, attesters, lockouts, checkins, attestations, merchants, certificates, stats,
+        time_bank, health,
+    ):  # fmt: skip
         app.include_router(module.router)
     return app

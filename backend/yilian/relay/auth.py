@@ -1,4 +1,5 @@
-"""API keys: random secrets shown once, stored as SHA-256 digests, each with one role."""
+"""API keys: random secrets shown once, stored as SHA-256 digests, each with one role; an
+organiser key also belongs to exactly one organisation and acts for it alone."""
 
 import hashlib
 import hmac
@@ -7,18 +8,24 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from yilian.relay.db.models import ApiKey
+from yilian.relay.db.models import ApiKey, Organisation
 
 ROLES = ("app", "organiser", "auditor", "admin")
 
 
-def create_api_key(db: Session, *, name: str, role: str) -> tuple[ApiKey, str]:
-    """Returns the stored key and its secret, which is not kept anywhere."""
+def create_api_key(db: Session, *, name: str, role: str, organisation_id: int | None = None) -> tuple[ApiKey, str]:
+    """Returns the stored key and its secret, which is not kept anywhere. Raises ValueError for
+    an unknown role, an organiser key without an organisation the relay knows, or an
+    organisation given for another role."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    if (role == "organiser") != (organisation_id is not None):
+        raise ValueError("an organiser key needs --organisation, and only an organiser key takes one")
+    if organisation_id is not None and db.get(Organisation, organisation_id) is None:
+        raise ValueError(f"the relay knows no organisation {organisation_id}")
     prefix = secrets.token_hex(6)
     secret = f"yl_{prefix}_{secrets.token_urlsafe(32)}"
-    key = ApiKey(name=name, role=role, prefix=prefix, secret_hash=_digest(secret))
+    key = ApiKey(name=name, role=role, prefix=prefix, secret_hash=_digest(secret), organisation_id=organisation_id)
     db.add(key)
     db.flush()
     return key, secret

@@ -16,6 +16,7 @@ from yilian.chain import devkeys
 from yilian.chain.devkeys import dev_private_key
 
 DEV_FACE_PROVIDER_KEY = "0x" + "fa" * 32  # the fake identity provider of local runs and tests
+DEV_IDENTITY_PEPPER = "development-only-identity-pepper"
 
 
 class Settings(BaseSettings):
@@ -32,6 +33,9 @@ class Settings(BaseSettings):
     # key (which signs the organisation's hour attestations and certificates).
     custody_secret: SecretStr | None = None
     face_provider_address: str | None = None
+    # Keys the identity hash (HMAC-SHA256) so the same real-name identity always gives the same
+    # hash (registered once) while nobody without it can test names and ID numbers against the chain.
+    identity_pepper: SecretStr | None = None
 
     batch_max_size: int = 50
     batch_max_age_s: float = 1.0
@@ -48,9 +52,19 @@ class Settings(BaseSettings):
     face_max_age_s: int = 120
     face_min_score: int = 8000
     max_location_accuracy_m: float = 100.0
-    # Apps may send a request a little after the event (flaky mobile networks); the device time
-    # is trusted within this bound and the face assertion and code must match it.
+    # A device time further than this from the relay's clock is refused (422 clock_skew).
     max_client_clock_skew_s: int = 300
+    # An app that was offline may date its check-out (or the code and face of its check-in) this
+    # much before the relay received it; never later than receipt, never before the check-in.
+    max_client_backdate_s: int = 300
+    # Lock-out: failed sign-in codes and face checks within a sliding window, counted in the
+    # database per volunteer, per activity and per API key; at the limit → 429 too_many_attempts.
+    attempt_window_s: int = 900
+    max_failures_per_volunteer: int = 5
+    max_failures_per_activity: int = 50
+    max_failures_per_api_key: int = 200
+    # How often the worker closes sessions left open past their activity's end (at last presence).
+    abandoned_sweep_interval_s: float = 30.0
     run_worker: bool = True
 
     @model_validator(mode="after")
@@ -62,9 +76,12 @@ class Settings(BaseSettings):
                     "submitter_key",
                     "custody_secret",
                     "face_provider_address",
+                    "identity_pepper",
                 )
                 if getattr(self, name) is None
             ]
+            if self.identity_pepper is not None and len(self.identity_pepper.get_secret_value()) < 32:
+                missing.append("identity_pepper (at least 32 random characters)")
             if missing:
                 raise ValueError(f"production needs these settings: {', '.join(missing)}")
         return self
@@ -76,6 +93,10 @@ class Settings(BaseSettings):
     @cached_property
     def custody_password(self) -> str:
         return self._secret(self.custody_secret) or "development-only-custody-secret"
+
+    @cached_property
+    def pepper(self) -> bytes:
+        return (self._secret(self.identity_pepper) or DEV_IDENTITY_PEPPER).encode()
 
     @cached_property
     def face_provider(self) -> str:

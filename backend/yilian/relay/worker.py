@@ -16,6 +16,7 @@ from yilian.relay import metrics
 from yilian.relay.config import Settings
 from yilian.relay.db.models import Attestation
 from yilian.relay.services.chain import RelayChain
+from yilian.relay.services.closing import close_abandoned
 from yilian.relay.services.outbox import batch_due, sign_pending, submit_batch
 from yilian.relay.services.tracking import track
 from yilian.relay.services.transactions import Submitter
@@ -36,8 +37,12 @@ class OutboxWorker:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._next_observation = 0.0
+        self._next_sweep = 0.0
 
     def run_once(self) -> None:
+        if time.monotonic() >= self._next_sweep:  # sessions left open past their activity's end
+            self._next_sweep = time.monotonic() + self.settings.abandoned_sweep_interval_s
+            close_abandoned(self.sessions, self.chain, self.settings, int(time.time()))
         sign_pending(self.sessions, self.chain)
         # Every due batch goes out now, each with its own nonce, without waiting for receipts:
         # several batches are in flight at once. The node is asked for fees and the mined nonce

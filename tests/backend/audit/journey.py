@@ -121,7 +121,8 @@ def _organisation(api: Relay, name: str) -> int:
 def _activity(api: Relay, scenario_activity: dict, organisation_id: int, category: int, name: str, points: int) -> dict:
     body = {**scenario_activity, "organisation_id": organisation_id, "category": category, "name": name,
             "points_per_hour": points}  # fmt: skip
-    response = api.client.post("/v1/activities", json=body, headers=api.headers("organiser"))
+    headers = api.headers("organiser", organisation=organisation_id)
+    response = api.client.post("/v1/activities", json=body, headers=headers)
     assert response.status_code == 201, response.text
     return response.json()
 

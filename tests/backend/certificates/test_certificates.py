@@ -26,7 +26,8 @@ def issue(journey: Journey, volunteer: int = 0, organisation: int = 0):  # type:
     first, last = journey.period()
     body = {"app_user_id": journey.volunteers[volunteer]["app_user_id"],
             "organisation_id": journey.organisations[organisation], "from": first, "to": last}  # fmt: skip
-    return journey.relay.client.post("/v1/certificates", json=body, headers=journey.relay.headers("organiser"))
+    headers = journey.relay.headers("organiser", organisation=journey.organisations[organisation])
+    return journey.relay.client.post("/v1/certificates", json=body, headers=headers)
 
 
 def verify(journey: Journey, certificate: dict) -> dict:

@@ -3,6 +3,7 @@ relay in process with a real database) and add what a merchant brings: a funded 
 driven through `yilian merchant …` exactly as a merchant at the counter would."""
 
 import re
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -20,6 +21,7 @@ from tests.backend.relay.conftest import Clock, Relay, relay_settings
 from tests.backend.relay.scenario import Scenario
 from yilian.chain.localchain import dev_private_key
 from yilian.chain.transactions import Sender, fee_fields
+from yilian.chain.vouchers import confirmation_nonce
 from yilian.cli.main import app as yilian
 from yilian.merchant.market import Market
 from yilian.merchant.wallet import LIGHT_SCRYPT_N, PASSWORD_ENV, create_wallet
@@ -138,6 +140,20 @@ def new_merchant(relay: Relay, folder: Path, *, kind: str | None = "business") -
     return Merchant(account.address, keystore, relay)
 
 
+def confirmed_voucher(relay: Relay, face: Any, volunteer: dict, **terms: int) -> dict[str, Any]:
+    """A voucher request the custodial volunteer confirmed: the identity provider matched their
+    face with the nonce that commits to these terms (`valid_for_s` 600 unless given)."""
+    body: dict[str, Any] = {"valid_for_s": 600, "voucher_nonce": str(secrets.randbits(256)), **terms}
+    nonce = confirmation_nonce(
+        chain_id=relay.chain.manifest.chain_id, alliance=relay.chain.alliance.address,
+        volunteer=volunteer["address"], offer_id=body["offer_id"], quantity=body["quantity"],
+        max_amount=body.get("max_amount") or 0, valid_for_s=body["valid_for_s"],
+        voucher_nonce=int(body["voucher_nonce"]),
+    )  # fmt: skip
+    match = face.assert_match(volunteer["address"], int(relay.clock()), 9500, nonce=nonce)
+    return body | {"confirmation": match.model_dump()}
+
+
 def earn(relay: Relay, scenario: Scenario, volunteer: dict) -> None:
     """The volunteer serves 90 minutes at a 10-points-per-hour activity: 15.00 益币, confirmed."""
     activity = scenario.activity(scenario.organisation(), points_per_hour=10)
@@ -157,7 +173,8 @@ def module_relay(relay_chain, tmp_path_factory) -> Iterator[Relay]:
     url = f"sqlite:///{tmp_path_factory.mktemp('merchant-relay') / 'relay.db'}"
     upgrade(url)
     with transaction(make_sessionmaker(make_engine(url))) as session:
-        keys = {role: create_api_key(session, name=f"test {role}", role=role)[1] for role in ROLES}
+        roles = [role for role in ROLES if role != "organiser"]  # organiser keys: per organisation
+        keys = {role: create_api_key(session, name=f"test {role}", role=role)[1] for role in roles}
     settings, clock = relay_settings(url, chain.rpc_url, manifest), Clock()
     app = create_app(settings)
     app.dependency_overrides[get_clock] = lambda: clock

@@ -4,6 +4,7 @@ offers for them. The relay's submitter sends it all (it holds MERCHANT_MANAGER_R
 import pytest
 from eth_account import Account
 
+from tests.backend.relay.scenario import Scenario
 from yilian.chain.eip712 import keccak256
 from yilian.chain.localchain import dev_private_key
 from yilian.chain.protocol import MerchantStatus
@@ -27,11 +28,13 @@ def test_admin_registers_a_public_benefit_provider(relay) -> None:
     assert event.args.merchant == address
 
 
-def test_only_an_admin_key_registers_merchants(relay) -> None:
+def test_only_an_admin_key_registers_merchants(relay, face_provider) -> None:
     address = Account.create().address
     body = {"address": address, "kind": "business", "name": "西溪咖啡"}
+    organisation = Scenario(relay, face_provider).organisation()
     for role in ("app", "organiser", "auditor"):
-        response = relay.client.post("/v1/merchants", json=body, headers=relay.headers(role))
+        headers = relay.headers(role, organisation=organisation)
+        response = relay.client.post("/v1/merchants", json=body, headers=headers)
         assert error_of(response) == (403, "wrong_role")
     assert merchant_status(relay.chain.alliance, address) is MerchantStatus.NONE
 

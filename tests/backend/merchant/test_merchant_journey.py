@@ -9,7 +9,7 @@ from tests.backend.relay.scenario import Scenario
 from yilian.chain.contract_output import emitted
 from yilian.chain.vouchers import voucher_payload
 
-from .conftest import EARNED, Merchant, admin_offer, earn, new_merchant
+from .conftest import EARNED, Merchant, admin_offer, confirmed_voucher, earn, new_merchant
 
 
 def test_self_custody_volunteer_signs_a_voucher_the_merchant_redeems_and_settles(
@@ -40,7 +40,7 @@ def test_custodial_volunteer_gets_a_relay_signed_voucher_the_merchant_redeems_an
     park = new_merchant(relay, tmp_path, kind="public_benefit")
     offer_id = admin_offer(relay, park.address)
 
-    body = {"offer_id": offer_id, "quantity": 2, "valid_for_s": 600}
+    body = confirmed_voucher(relay, face_provider, volunteer, offer_id=offer_id, quantity=2, valid_for_s=600)
     path = f"/v1/volunteers/{volunteer['app_user_id']}/vouchers"
     issued = relay.client.post(path, json=body, headers=relay.headers("app"))
     assert issued.status_code == 201, issued.text

@@ -89,12 +89,29 @@ class Relay:
     settings: Settings
     clock: Clock
     keys: dict[str, str]
+    organisers: dict[int, str] = field(default_factory=dict)
 
-    def headers(self, role: str, idempotency_key: str | None = None) -> dict[str, str]:
-        headers = {"Authorization": f"Bearer {self.keys[role]}"}
+    def headers(
+        self, role: str, idempotency_key: str | None = None, *, organisation: int | None = None
+    ) -> dict[str, str]:
+        """An API key's headers; an organiser key is the one of `organisation`."""
+        secret = self.organiser_key(organisation) if role == "organiser" else self.keys[role]
+        headers = {"Authorization": f"Bearer {secret}"}
         if idempotency_key:
             headers["Idempotency-Key"] = idempotency_key
         return headers
+
+    def organiser_key(self, organisation: int | None) -> str:
+        """The organisation's organiser key, as `yilian relay create-key --organisation` makes it."""
+        if organisation is None:
+            raise ValueError("an organiser key belongs to one organisation: pass organisation=")
+        if organisation not in self.organisers:
+            with transaction(self.sessions) as db:
+                name = f"organiser of {organisation}"
+                self.organisers[organisation] = create_api_key(
+                    db, name=name, role="organiser", organisation_id=organisation
+                )[1]
+        return self.organisers[organisation]
 
     @property
     def worker(self):  # type: ignore[no-untyped-def]
@@ -122,7 +139,7 @@ def relay(relay_chain, database_url) -> Iterator[Relay]:
     settings = relay_settings(database_url, chain.rpc_url, manifest)
     keys = {}
     with transaction(make_sessionmaker(make_engine(database_url))) as session:
-        for role in ("app", "organiser", "auditor", "admin"):
+        for role in ("app", "auditor", "admin"):  # organiser keys: per organisation, see Relay
             keys[role] = create_api_key(session, name=f"test {role}", role=role)[1]
     clock = Clock()
     app = create_app(settings)

@@ -1,6 +1,7 @@
 """What a volunteer app and an organiser do, as calls on the relay API (shared by the tests)."""
 
 import itertools
+import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from .conftest import Relay
 
 VENUE = {"latitude": 30.2741, "longitude": 120.1551}  # Xixi wetland, Hangzhou
-IDENTITY = {"real_name": "张三", "id_number": "330106199001011234"}
+IDENTITY = {"real_name": "张三", "id_number": "330106199001011234"}  # one person: registers once
 _user_ids = itertools.count(1)
 
 Body = dict[str, Any]
@@ -68,15 +69,15 @@ class Scenario:
         return response.json()["id"]
 
     def activity(self, organisation_id: int, *, minute_cap: int = 600, points_per_hour: int = 10,
-                 starts_in: int = -3600, lasts: int = 8 * 3600) -> dict:  # fmt: skip
+                 starts_in: int = -3600, lasts: int = 8 * 3600, face_at_check_out: bool = False) -> dict:  # fmt: skip
         now = int(self.relay.clock())
         body = {
             "organisation_id": organisation_id, "name": "湿地清洁", "category": 1,
             "starts_at": now + starts_in, "ends_at": now + starts_in + lasts,
-            "geofence": {**VENUE, "radius_m": 200},
-            "minute_cap": minute_cap, "points_per_hour": points_per_hour,
+            "geofence": {**VENUE, "radius_m": 200}, "minute_cap": minute_cap,
+            "points_per_hour": points_per_hour, "face_at_check_out": face_at_check_out,
         }  # fmt: skip
-        headers = self.relay.headers("organiser")
+        headers = self.relay.headers("organiser", organisation=organisation_id)
         response = self.relay.client.post("/v1/activities", json=body, headers=headers)
         assert response.status_code == 201, response.text
         return response.json()
@@ -90,16 +91,17 @@ class Scenario:
         return self.open_activity(**terms), self.volunteer(own_wallet=True)
 
     def close(self, activity: dict) -> dict:
-        response = self.relay.client.post(
-            f"/v1/activities/{activity['id']}/close", headers=self.relay.headers("organiser")
-        )
+        headers = self.relay.headers("organiser", organisation=activity["organisation_id"])
+        response = self.relay.client.post(f"/v1/activities/{activity['id']}/close", headers=headers)
         assert response.status_code == 200, response.text
         return response.json()
 
     def volunteer_body(self, *, address: str | None = None, **identity: str) -> Body:
-        """A registration of a new app user; `identity` overrides the real name or ID number."""
+        """A registration of a new app user, a person of their own (a fresh ID number);
+        `identity` overrides the real name or ID number."""
         user = f"user-{next(_user_ids)}"
-        return {"app_user_id": user, "address": address, "identity": {**IDENTITY, **identity}}
+        person = {**IDENTITY, "id_number": f"3301061990{secrets.randbelow(10**8):08d}"}
+        return {"app_user_id": user, "address": address, "identity": {**person, **identity}}
 
     def register(self, body: Body, headers: Headers | None = None) -> httpx.Response:
         return self.post("/v1/volunteers", body, headers)
@@ -129,7 +131,7 @@ class Scenario:
         response = self.relay.client.post(
             f"/v1/volunteers/{volunteer['app_user_id']}/suspend",
             json={"reason": "no-show twice"},
-            headers=self.relay.headers("organiser"),
+            headers=self.relay.headers("admin"),  # an organiser only for volunteers it knows
         )
         assert response.status_code == 200, response.text
         return response.json()
@@ -172,9 +174,9 @@ class Scenario:
             self.relay, lambda: self.post_check_in(activity_id, body, headers), status, code
         )
 
-    def check_out_body(self, volunteer: dict, *, at: int | None = None) -> Body:
+    def check_out_body(self, volunteer: dict, *, at: int | None = None, **changes: Any) -> Body:
         location = {**VENUE, "accuracy_m": 10}
-        return {"app_user_id": volunteer["app_user_id"], "location": location, "client_time": at}
+        return {"app_user_id": volunteer["app_user_id"], "location": location, "client_time": at, **changes}
 
     def post_check_out(
         self, check_in_id: str, body: Body, headers: Headers | None = None
@@ -214,10 +216,10 @@ class Scenario:
         ledger = self.relay.chain.ledger
         return ledger.functions.minutesInActivity(volunteer["address"], activity["id"]).call()
 
-    def api_key(self, role: str, *, revoked: bool = False) -> str:
+    def api_key(self, role: str, *, revoked: bool = False, organisation: int | None = None) -> str:
         """Another API key's secret, as `yilian relay create-key` would give it."""
         with transaction(self.relay.sessions) as session:
-            key, secret = create_api_key(session, name=f"extra {role}", role=role)
+            key, secret = create_api_key(session, name=f"extra {role}", role=role, organisation_id=organisation)
             if revoked:
                 key.revoked_at = int(time.time())
         return secret

@@ -190,7 +190,7 @@ def test_check_in_without_a_valid_api_key_is_unauthorized(scenario, credential: 
 def test_check_in_with_an_organiser_key_is_forbidden(relay, scenario):
     activity, volunteer = scenario.activity_and_volunteer()
     body = scenario.check_in_body(activity, volunteer)
-    organiser = relay.headers("organiser")
+    organiser = relay.headers("organiser", organisation=activity["organisation_id"])
     scenario.check_in_refused(activity["id"], body, 403, "wrong_role", headers=organiser)
 
 

@@ -62,13 +62,18 @@ def test_openapi_schema_and_docs_page_are_served(relay):
     assert "swagger-ui" in docs.text and "/openapi.json" in docs.text
 
 
-def test_create_key_prints_a_secret_that_authenticates_and_stores_only_its_digest(relay):
+def _create_key(relay, *options: str):  # type: ignore[no-untyped-def]
     # The CLI writes to the running relay's own (temporary) database.
-    result = CliRunner().invoke(
+    return CliRunner().invoke(
         yilian_cli,
-        ["relay", "create-key", "--name", "志愿汇 app", "--role", "organiser"],
+        ["relay", "create-key", "--name", "志愿汇 app", *options],
         env={"YILIAN_DATABASE_URL": relay.settings.database_url},
     )
+
+
+def test_create_key_prints_a_secret_that_authenticates_and_stores_only_its_digest(relay, scenario):
+    organisation = scenario.organisation()
+    result = _create_key(relay, "--role", "organiser", "--organisation", str(organisation))
     assert result.exit_code == 0, result.output
     secret = result.output.strip().splitlines()[-1]
 
@@ -78,5 +83,22 @@ def test_create_key_prints_a_secret_that_authenticates_and_stores_only_its_diges
     with relay.sessions() as session:
         key = session.scalars(select(ApiKey).where(ApiKey.name == "志愿汇 app")).one()
         stored = [str(getattr(key, column.key)) for column in ApiKey.__table__.columns]
-    assert (key.role, key.secret_hash) == ("organiser", hashlib.sha256(secret.encode()).hexdigest())
+    assert (key.role, key.organisation_id) == ("organiser", organisation)
+    assert key.secret_hash == hashlib.sha256(secret.encode()).hexdigest()
     assert not any(secret in value for value in stored)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        ("--role", "organiser"),
+        ("--role", "organiser", "--organisation", "404"),
+        ("--role", "app", "--organisation", "1"),
+    ],
+    ids=["organiser_without_organisation", "unknown_organisation", "app_with_organisation"],
+)
+def test_create_key_refuses_an_organiser_key_not_bound_to_one_known_organisation(relay, options):
+    result = _create_key(relay, *options)
+    assert result.exit_code == 2, result.output  # a usage error, nothing created
+    with relay.sessions() as session:
+        assert session.scalars(select(ApiKey).where(ApiKey.name == "志愿汇 app")).first() is None

@@ -1,5 +1,5 @@
 """Volunteer registration: a relay-held key or the volunteer's own wallet, one volunteer per app
-user and per address, only a salted identity hash on chain, no full ID number in the database."""
+user and per address, only a keyed identity hash on chain, no full ID number in the database."""
 
 import pytest
 from eth_account import Account
@@ -8,7 +8,7 @@ from sqlalchemy import String, func, select
 from yilian.relay.db.models import Base, Volunteer
 from yilian.relay.services.volunteers import Identity, identity_hash
 
-from .scenario import IDENTITY, Scenario
+from .scenario import Scenario
 
 ACTIVE = 1  # IVolunteerRegistry.VolunteerStatus.Active
 ZERO_ADDRESS = "0x" + "00" * 20
@@ -67,12 +67,12 @@ def test_address_of_another_volunteer_is_refused(scenario, spelling):
     scenario.registration_refused(body, 409, "address_taken")
 
 
-def test_chain_holds_the_salted_identity_hash(relay, scenario):
-    volunteer = scenario.volunteer(own_wallet=True)
+def test_chain_holds_the_keyed_identity_hash(relay, scenario):
+    body = scenario.volunteer_body(address=Account.create().address)
+    volunteer = scenario.register(body).json()
     scenario.mined(volunteer["chain_tx"])
     status, _, on_chain = relay.chain.registry.functions.volunteer(volunteer["address"]).call()
-    salt = bytes.fromhex(_stored(relay, volunteer).identity_salt.removeprefix("0x"))
-    expected = identity_hash(salt, Identity(**IDENTITY))
+    expected = identity_hash(relay.settings.pepper, Identity(**body["identity"]))
     assert (status, on_chain) == (ACTIVE, expected)
     assert volunteer["identity_hash"] == "0x" + expected.hex()
 

@@ -17,6 +17,8 @@ EXPECTED_CODES = {
     "check_out_before_check_in",
     "no_service_time",
     "activity_not_open",
+    "check_out_outside_geofence",
+    "clock_skew",
 }
 
 

@@ -12,7 +12,7 @@ from yilian.relay.auth import find_api_key
 from yilian.relay.config import Settings
 from yilian.relay.db.models import ApiKey
 from yilian.relay.services.chain import RelayChain
-from yilian.relay.services.errors import Forbidden, Unauthorized, Unprocessable
+from yilian.relay.services.errors import Forbidden, Unauthorized
 from yilian.relay.services.statistics import Statistics
 from yilian.relay.services.transactions import Submitter
 
@@ -88,17 +88,3 @@ def _admitted_key(sessions: sessionmaker[Session], presented: str) -> ApiKey | N
             _admitted.clear()
         _admitted[cache_key] = (now + API_KEY_CACHE_S, key)
     return key
-
-
-def event_time(clock: Callable[[], float], settings: Settings, client_time: int | None) -> int:
-    """When the event happened: the device's time if it is close enough to ours, else ours."""
-    now = int(clock())
-    if client_time is None:
-        return now
-    if abs(client_time - now) > settings.max_client_clock_skew_s:
-        raise Unprocessable(
-            f"client time is {client_time - now:+d} s from the relay's clock "
-            f"(allowed ±{settings.max_client_clock_skew_s} s)",
-            code="clock_skew",
-        )
-    return client_time

@@ -10,6 +10,7 @@ from yilian.errors import (
     Conflict,
     Forbidden,
     NotFound,
+    RateLimited,
     Unauthorized,
     Unavailable,
     Unprocessable,
@@ -25,6 +26,7 @@ HTTP_STATUS: dict[type[YilianError], int] = {
     NotFound: 404,
     Conflict: 409,
     Unprocessable: 422,
+    RateLimited: 429,
     Unavailable: 503,
 }
 
@@ -40,7 +42,9 @@ def error_body(code: str, message: str) -> dict[str, str]:
 def install(app: FastAPI) -> None:
     @app.exception_handler(YilianError)
     async def refused(_: Request, error: YilianError) -> JSONResponse:
-        return JSONResponse(error_body(error.code, error.message), status_code=http_status(error))
+        retry_after = getattr(error, "retry_after", None)  # 429 too_many_attempts
+        headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+        return JSONResponse(error_body(error.code, error.message), status_code=http_status(error), headers=headers)
 
     @app.exception_handler(CheckInRejected)
     async def check_in_rejected(_: Request, error: CheckInRejected) -> JSONResponse:

@@ -29,6 +29,7 @@ def activity_out(activity: Activity) -> ActivityOut:
         geofence=GeofenceIn(latitude=activity.latitude, longitude=activity.longitude, radius_m=activity.radius_m),
         minute_cap=activity.minute_cap,
         points_per_hour=activity.points_per_hour,
+        face_at_check_out=activity.face_at_check_out,
         status=activity.status,
     )
 
@@ -41,5 +42,10 @@ def check_in_response(visit: CheckIn, app_user_id: str) -> CheckInOut:
         app_user_id=app_user_id,
         session=visit.session,
         checked_in_at=visit.checked_in_at,
+        check_in_received_at=visit.check_in_received_at,
+        last_presence_at=visit.last_presence_at,
+        checked_out_at=visit.checked_out_at,
+        check_out_received_at=visit.check_out_received_at,
+        closed_by=visit.closed_by,
         status=visit.status,
     )

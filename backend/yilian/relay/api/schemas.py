@@ -6,12 +6,15 @@ from yilian.relay.verification import FaceAssertion
 
 
 class IdentityIn(BaseModel):
-    real_name: str = Field(min_length=1, max_length=100)
-    id_number: str = Field(min_length=4, max_length=40)
+    real_name: str = Field(min_length=1, max_length=100, description="NFKC-normalised; hidden characters refused")
+    id_number: str = Field(min_length=4, max_length=40, description="NFKC, upper-cased; letters and digits only")
 
 
 class VolunteerIn(BaseModel):
-    app_user_id: str = Field(min_length=1, max_length=100)
+    app_user_id: str = Field(
+        min_length=1, max_length=100,
+        description="NFKC-normalised; spaces, control, format and zero-width characters refused",
+    )  # fmt: skip
     address: str | None = Field(None, description="The volunteer's own wallet; omit for a relay-held key")
     identity: IdentityIn
 
@@ -58,6 +61,7 @@ class ActivityIn(BaseModel):
     geofence: GeofenceIn
     minute_cap: int = Field(gt=0, le=2**32 - 1)
     points_per_hour: int = Field(ge=0, le=65535)
+    face_at_check_out: bool = Field(False, description="Check-out needs a fresh face assertion too")
 
 
 class ActivityOut(BaseModel):
@@ -70,6 +74,7 @@ class ActivityOut(BaseModel):
     geofence: GeofenceIn
     minute_cap: int
     points_per_hour: int
+    face_at_check_out: bool
     status: str
 
 
@@ -89,7 +94,11 @@ class CheckInIn(BaseModel):
     location: LocationIn
     signin_code: str = Field(min_length=1, max_length=12)
     face_assertion: FaceAssertion
-    client_time: int | None = None
+    client_time: int | None = Field(
+        None,
+        description="When the app read the code and face (unix s); may be earlier than the relay's receipt "
+        "by at most max_client_backdate_s. The session starts at the relay's receipt regardless.",
+    )
 
 
 class CheckInOut(BaseModel):
@@ -97,14 +106,44 @@ class CheckInOut(BaseModel):
     activity_id: int
     app_user_id: str
     session: int
-    checked_in_at: int
+    checked_in_at: int = Field(description="Effective start: the relay's receipt, never before the previous check-out")
+    check_in_received_at: int = Field(description="The relay's clock when it received the check-in")
+    last_presence_at: int = Field(description="Check-in or the last verified in-fence presence ping")
+    checked_out_at: int | None = Field(None, description="Effective end, never later than the relay's receipt")
+    check_out_received_at: int | None = None
+    closed_by: str | None = Field(None, description="check_out, last_presence or relay (closed after the end)")
     status: str
 
 
 class CheckOutIn(BaseModel):
     app_user_id: str
+    location: LocationIn | None = Field(None, description="Required unless left_at_last_presence; inside the fence")
+    face_assertion: FaceAssertion | None = Field(None, description="Required where the activity has face_at_check_out")
+    left_at_last_presence: bool = Field(
+        False, description="The volunteer left: end the session at the last verified presence, never later"
+    )
+    client_time: int | None = Field(
+        None, description="An offline app's check-out time: only earlier than receipt, by max_client_backdate_s at most"
+    )
+
+
+class PresenceIn(BaseModel):
+    app_user_id: str
     location: LocationIn
-    client_time: int | None = None
+
+
+class LockoutOut(BaseModel):
+    app_user_id: str
+    failures: int = Field(description="Unlifted failed codes and face checks at this activity in the window")
+    retry_after: int = Field(description="Seconds until the volunteer may try again; 0: not locked out")
+
+
+class LiftIn(BaseModel):
+    app_user_id: str | None = Field(None, description="Lift one volunteer's failures; omit for everyone's")
+
+
+class LiftOut(BaseModel):
+    lifted: int
 
 
 class AttestationOut(BaseModel):

@@ -1,11 +1,12 @@
 """Relay records. Personal data (names, ID numbers, faces, location tracks) lives only here,
-never on chain; the full ID number is not stored at all, only its salted hash and a masked form.
+never on chain; the full ID number is not stored at all, only its keyed hash and a masked form.
 """
 
 import time
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     ForeignKey,
     Index,
     Integer,
@@ -34,6 +35,8 @@ class ApiKey(Base):
     role: Mapped[str] = mapped_column(String(20))
     prefix: Mapped[str] = mapped_column(String(16), unique=True)
     secret_hash: Mapped[str] = mapped_column(String(64))
+    # An organiser key acts for this one organisation only; other roles have none.
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     created_at: Mapped[int] = mapped_column(BigInteger, default=now_s)
     revoked_at: Mapped[int | None] = mapped_column(BigInteger)
 
@@ -70,8 +73,8 @@ class Volunteer(Base):
     custodial_keystore: Mapped[str | None] = mapped_column(Text)  # encrypted JSON keystore
     real_name: Mapped[str] = mapped_column(String(100))
     id_number_masked: Mapped[str] = mapped_column(String(40))
-    identity_salt: Mapped[str] = mapped_column(String(66))
-    identity_hash: Mapped[str] = mapped_column(String(66))
+    # HMAC of the normalised identity under the relay's pepper: one real-name identity, one row.
+    identity_hash: Mapped[str] = mapped_column(String(66), unique=True)
     status: Mapped[str] = mapped_column(String(20), default="active")
     created_at: Mapped[int] = mapped_column(BigInteger, default=now_s)
 
@@ -91,6 +94,7 @@ class Activity(Base):
     minute_cap: Mapped[int] = mapped_column(Integer)
     points_per_hour: Mapped[int] = mapped_column(Integer)
     signin_secret: Mapped[bytes] = mapped_column(LargeBinary)
+    face_at_check_out: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(20), default="open")
     created_at: Mapped[int] = mapped_column(BigInteger, default=now_s)
 
@@ -113,11 +117,60 @@ class CheckIn(Base):
     volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id"))
     activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id"))
     session: Mapped[int] = mapped_column(Integer)
+    # Effective times (what the minutes count) and the relay's own receipt times (server clock).
     checked_in_at: Mapped[int] = mapped_column(BigInteger)
     checked_out_at: Mapped[int | None] = mapped_column(BigInteger)
+    check_in_received_at: Mapped[int] = mapped_column(BigInteger)
+    check_out_received_at: Mapped[int | None] = mapped_column(BigInteger)
+    last_presence_at: Mapped[int] = mapped_column(BigInteger)  # check-in or last in-fence ping
+    closed_by: Mapped[str | None] = mapped_column(String(20))  # check_out|last_presence|relay
     face_nonce: Mapped[str] = mapped_column(String(66), unique=True)  # an assertion is used once
     evidence: Mapped[str] = mapped_column(Text)  # canonical JSON, see yilian.records.evidence
     status: Mapped[str] = mapped_column(String(20), default="open")
+
+
+class PresencePing(Base):
+    """A verified in-fence position during a session (server time): the evidence that a volunteer
+    who left without checking out is credited up to, never later."""
+
+    __tablename__ = "presence_pings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    check_in_id: Mapped[str] = mapped_column(ForeignKey("check_ins.id"), index=True)
+    at: Mapped[int] = mapped_column(BigInteger)
+    latitude: Mapped[float]
+    longitude: Mapped[float]
+    accuracy_m: Mapped[float]
+
+
+class SpentFaceNonce(Base):
+    """Every face assertion the relay has seen used (check-in, check-out, a wrong code, a voucher)."""
+
+    __tablename__ = "spent_face_nonces"
+
+    nonce: Mapped[str] = mapped_column(String(66), primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(20))
+    spent_at: Mapped[int] = mapped_column(BigInteger, default=now_s)
+
+
+class FailedAttempt(Base):
+    """A wrong sign-in code or failed face check: the sliding windows of the lock-out count these
+    rows, so every replica sharing the database agrees. An organiser's lift marks them lifted."""
+
+    __tablename__ = "failed_attempts"
+    __table_args__ = (
+        Index("failed_attempts_by_volunteer", "volunteer_id", "at"),
+        Index("failed_attempts_by_activity", "activity_id", "at"),
+        Index("failed_attempts_by_api_key", "api_key_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id"))
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activities.id"))
+    api_key_id: Mapped[int] = mapped_column(ForeignKey("api_keys.id"))
+    kind: Mapped[str] = mapped_column(String(10))  # code | face
+    at: Mapped[int] = mapped_column(BigInteger)
+    lifted_at: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class Attestation(Base):

@@ -28,6 +28,7 @@ class ActivityTerms:
     radius_m: float
     minute_cap: int
     points_per_hour: int
+    face_at_check_out: bool = False
 
 
 def create_organisation(

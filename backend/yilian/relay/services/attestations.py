@@ -5,7 +5,8 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from yilian.relay.db.models import Attestation
+from yilian.relay.db.models import ApiKey, Attestation
+from yilian.relay.services.access import visible_activity_ids
 from yilian.relay.services.errors import NotFound
 from yilian.relay.services.volunteers import get_volunteer
 
@@ -17,8 +18,11 @@ def get_attestation(db: Session, uid: str) -> Attestation:
     return attestation
 
 
-def volunteer_attestations(db: Session, app_user_id: str) -> Sequence[Attestation]:
-    """The volunteer's attestations, oldest check-in first."""
+def volunteer_attestations(db: Session, app_user_id: str, *, key: ApiKey) -> Sequence[Attestation]:
+    """The volunteer's attestations, oldest check-in first; for an organiser key, those of its
+    organisation's activities only."""
     volunteer = get_volunteer(db, app_user_id)
     query = select(Attestation).where(Attestation.volunteer_address == volunteer.address)
+    if (visible := visible_activity_ids(db, key)) is not None:
+        query = query.where(Attestation.activity_id.in_(visible))
     return db.scalars(query.order_by(Attestation.check_in)).all()

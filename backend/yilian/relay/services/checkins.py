@@ -1,171 +1,185 @@
-"""Check-in and check-out: every check-in rule (docs/architecture.md) verified before anything is signed.
+"""Check-in, presence and check-out: every rule of the relay verified before anything is signed.
 
-A check-out closes the session, computes its minutes, stores the attestation in the outbox and
-signs it, all in one database transaction; the worker takes it from there.
+Time is what the relay observed: a session starts when the relay accepts the check-in (never
+before the volunteer's previous check-out, so one volunteer's sessions never overlap, across all
+activities) and ends no later than the relay's receipt of the check-out; a device time may only
+date an event earlier, by at most `max_client_backdate_s` (an app that was offline). Both the
+relay's receipt times and the effective times are stored.
+
+Presence at both ends: a check-out is verified like a check-in (inside the fence, accuracy
+considered; a fresh face assertion where the activity asks for it). A volunteer who left ends the
+session at the last verified presence (check-in or in-fence presence ping), never later.
 """
 
-import json
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from yilian.chain.eip712 import uid
 from yilian.chain.protocol import MAX_SESSIONS
-from yilian.records.evidence import canonical, evidence_hash
+from yilian.records.evidence import canonical
 from yilian.relay.config import Settings
-from yilian.relay.db.models import Activity, Attestation, CheckIn, Volunteer
+from yilian.relay.db.models import Activity, Attestation, CheckIn, PresencePing, Volunteer
+from yilian.relay.services import attempts, proofs
 from yilian.relay.services.activities import get_activity
 from yilian.relay.services.chain import RelayChain
+from yilian.relay.services.closing import close_session, last_presence
 from yilian.relay.services.errors import Conflict, Forbidden, NotFound, Unprocessable
-from yilian.relay.services.outbox import sign_attestation
+from yilian.relay.services.proofs import Location
 from yilian.relay.services.volunteers import get_volunteer
 from yilian.relay.verification import (
+    CheckOutOutsideGeofence,
     FaceAssertion,
-    NoServiceTime,
+    OutsideGeofence,
     check_activity_open,
-    check_code,
-    check_face,
-    check_inside,
-    service_minutes,
+    device_time,
 )
 
-
-@dataclass(frozen=True)
-class Location:
-    latitude: float
-    longitude: float
-    accuracy_m: float
+__all__ = ["MAX_SESSIONS", "Location", "check_in", "check_out", "record_presence"]
 
 
 def check_in(
-    session: Session,
-    settings: Settings,
-    *,
-    activity_id: int,
-    app_user_id: str,
-    location: Location,
-    signin_code: str,
-    face: FaceAssertion,
-    at: int,
-) -> CheckIn:
-    volunteer = _active_volunteer(session, app_user_id)
-    activity = _open_activity(session, activity_id)
-    check_activity_open(activity.starts_at, activity.ends_at, at, settings.checkin_tolerance_s)
-    check_inside(
-        activity.latitude, activity.longitude, activity.radius_m,
-        location.latitude, location.longitude, location.accuracy_m,
-        max_accuracy_m=settings.max_location_accuracy_m,
-    )  # fmt: skip
-    check_code(activity.signin_secret, signin_code, at, settings.signin_period_s)
-    check_face(
-        face, volunteer=volunteer.address, provider_address=settings.face_provider,
-        now=at, max_age_s=settings.face_max_age_s, min_score=settings.face_min_score,
-    )  # fmt: skip
-    _require_unused_face(session, face)
-    _require_no_open_check_in(session, volunteer)
-    visit = CheckIn(
-        id=str(uuid.uuid4()),
-        volunteer_id=volunteer.id,
-        activity_id=activity.id,
-        session=_next_session(session, volunteer, activity),
-        checked_in_at=at,
-        face_nonce=face.nonce,
-        evidence=canonical({"check_in": {"at": at, **asdict(location)}, "face": face.model_dump()}),
-        status="open",
+    db: Session, settings: Settings, *, activity_id: int, app_user_id: str, location: Location,
+    signin_code: str, face: FaceAssertion, received_at: int, client_time: int | None, api_key_id: int,
+) -> CheckIn:  # fmt: skip
+    """`received_at`: the relay's clock; `client_time` only dates the code and face read earlier."""
+    volunteer = _active_volunteer(db, app_user_id)
+    activity = _open_activity(db, activity_id)
+    attempts.require_not_locked(
+        db, settings, volunteer_id=volunteer.id, activity_id=activity.id, api_key_id=api_key_id, now=received_at
     )
-    session.add(visit)
-    session.flush()
+    seen_at = _device_time(settings, received_at, client_time)
+    check_activity_open(activity.starts_at, activity.ends_at, seen_at, settings.checkin_tolerance_s)
+    proofs.check_location(activity, location, settings)
+    proofs.require_unused_face(db, face)
+    proofs.verify_code(settings, activity, volunteer, signin_code, face, seen_at)
+    proofs.verify_face(settings, activity, volunteer, face, seen_at)
+    _require_no_open_check_in(db, volunteer)
+    starts_at = max(received_at, _previous_check_out(db, volunteer))
+    visit = CheckIn(
+        id=str(uuid.uuid4()), volunteer_id=volunteer.id, activity_id=activity.id,
+        session=_next_session(db, volunteer, activity), checked_in_at=starts_at,
+        check_in_received_at=received_at, last_presence_at=starts_at, face_nonce=face.nonce,
+        evidence=canonical({
+            "check_in": {"at": starts_at, "received_at": received_at, "client_time": client_time, **asdict(location)},
+            "face": face.model_dump(),
+        }),
+        status="open",
+    )  # fmt: skip
+    proofs.spend_face(db, face, "check_in", received_at)
+    db.add(visit)
+    db.flush()
+    return visit
+
+
+def record_presence(
+    db: Session, settings: Settings, *, check_in_id: str, app_user_id: str, location: Location, received_at: int
+) -> CheckIn:
+    """An in-fence position during the session, at the relay's receipt time: the session's last
+    verified presence moves up to it. Outside the fence: 422 outside_geofence, nothing recorded."""
+    visit, _ = _own_open_visit(db, check_in_id, app_user_id)
+    proofs.check_location(get_activity(db, visit.activity_id), location, settings)
+    db.add(PresencePing(check_in_id=visit.id, at=received_at, **asdict(location)))
+    visit.last_presence_at = max(visit.last_presence_at, received_at)
+    db.flush()
     return visit
 
 
 def check_out(
-    session: Session, chain: RelayChain, *, check_in_id: str, app_user_id: str, location: Location, at: int
-) -> tuple[CheckIn, Attestation | None]:
-    visit = session.get(CheckIn, check_in_id)
-    volunteer = get_volunteer(session, app_user_id)
+    db: Session, chain: RelayChain, settings: Settings, *, check_in_id: str, app_user_id: str,
+    location: Location | None, face: FaceAssertion | None, left_at_last_presence: bool,
+    received_at: int, client_time: int | None, api_key_id: int,
+) -> tuple[CheckIn, Attestation | None]:  # fmt: skip
+    visit, volunteer = _own_open_visit(db, check_in_id, app_user_id)
+    activity = get_activity(db, visit.activity_id)
+    if face is not None:
+        attempts.require_not_locked(
+            db, settings, volunteer_id=volunteer.id, activity_id=activity.id, api_key_id=api_key_id, now=received_at
+        )
+    if left_at_last_presence:
+        evidence = last_presence(db, visit)
+        attestation = close_session(
+            db, chain, visit, activity, ends_at=visit.last_presence_at, received_at=received_at,
+            closed_by="last_presence", evidence=evidence,
+        )  # fmt: skip
+        return visit, attestation
+    if location is None:
+        raise Unprocessable("a check-out needs the location (or left_at_last_presence)", code="location_required")
+    ends_at = _device_time(settings, received_at, client_time)
+    _verify_check_out(db, settings, activity, volunteer, location, face, ends_at)
+    evidence = {"client_time": client_time, **asdict(location)} | ({"face": face.model_dump()} if face else {})
+    attestation = close_session(
+        db, chain, visit, activity, ends_at=ends_at, received_at=received_at, closed_by="check_out", evidence=evidence
+    )
+    return visit, attestation
+
+
+def _verify_check_out(
+    db: Session, settings: Settings, activity: Activity, volunteer: Volunteer, location: Location,
+    face: FaceAssertion | None, at: int,
+) -> None:  # fmt: skip
+    try:
+        proofs.check_location(activity, location, settings)
+    except OutsideGeofence as error:
+        raise CheckOutOutsideGeofence(
+            f"{error.message}; a volunteer who left can check out with left_at_last_presence"
+        ) from error
+    if face is None:
+        if activity.face_at_check_out:
+            raise Unprocessable("this activity asks for a face assertion at check-out", code="face_assertion_required")
+        return
+    proofs.require_unused_face(db, face)
+    proofs.verify_face(settings, activity, volunteer, face, at)
+    proofs.spend_face(db, face, "check_out", at)
+
+
+def _device_time(settings: Settings, received_at: int, client_time: int | None) -> int:
+    return device_time(
+        received_at, client_time, max_skew_s=settings.max_client_clock_skew_s,
+        max_backdate_s=settings.max_client_backdate_s,
+    )  # fmt: skip
+
+
+def _own_open_visit(db: Session, check_in_id: str, app_user_id: str) -> tuple[CheckIn, Volunteer]:
+    visit = db.get(CheckIn, check_in_id)
+    volunteer = get_volunteer(db, app_user_id)
     if visit is None or visit.volunteer_id != volunteer.id:
         raise NotFound(f"no check-in {check_in_id} for this volunteer", code="check_in_not_found")
     if visit.status != "open":
         raise Conflict(f"check-in {check_in_id} is already checked out", code="check_in_closed")
-    activity = get_activity(session, visit.activity_id)
-    try:
-        minutes = service_minutes(
-            visit.checked_in_at, at, activity.starts_at, activity.ends_at,
-            already_served=_minutes_recorded(session, volunteer, activity), minute_cap=activity.minute_cap,
-        )  # fmt: skip
-    except NoServiceTime:
-        minutes = 0
-    bundle = json.loads(visit.evidence) | {"check_out": {"at": at, **asdict(location)}}
-    visit.status, visit.checked_out_at, visit.evidence = "closed", at, canonical(bundle)
-    if minutes == 0:
-        return visit, None
-    attestation = _store_attestation(session, visit, volunteer, activity, minutes)
-    sign_attestation(session, chain, attestation)
-    return visit, attestation
+    return visit, volunteer
 
 
-def _store_attestation(
-    session: Session, visit: CheckIn, volunteer: Volunteer, activity: Activity, minutes: int
-) -> Attestation:
-    # The attested interval is the part inside the activity window, which is what the minutes
-    # count and all the ledger accepts; the evidence keeps the times as they happened.
-    attestation = Attestation(
-        uid="0x" + uid(volunteer.address, visit.activity_id, visit.session).hex(),
-        check_in_id=visit.id,
-        volunteer_address=volunteer.address,
-        activity_id=visit.activity_id,
-        session=visit.session,
-        check_in=max(visit.checked_in_at, activity.starts_at),
-        check_out=min(visit.checked_out_at, activity.ends_at),
-        minutes=minutes,
-        evidence_hash=evidence_hash(visit.evidence),
-        status="pending",
-    )
-    session.add(attestation)
-    session.flush()
-    return attestation
-
-
-def _active_volunteer(session: Session, app_user_id: str) -> Volunteer:
-    volunteer = get_volunteer(session, app_user_id)
+def _active_volunteer(db: Session, app_user_id: str) -> Volunteer:
+    volunteer = get_volunteer(db, app_user_id)
     if volunteer.status != "active":
         raise Forbidden(f"volunteer {app_user_id!r} is suspended", code="volunteer_suspended")
     return volunteer
 
 
-def _open_activity(session: Session, activity_id: int) -> Activity:
-    activity = get_activity(session, activity_id)
+def _open_activity(db: Session, activity_id: int) -> Activity:
+    activity = get_activity(db, activity_id)
     if activity.status != "open":
         raise Conflict(f"activity {activity_id} is closed", code="activity_closed")
     return activity
 
 
-def _require_unused_face(session: Session, face: FaceAssertion) -> None:
-    if session.scalar(select(CheckIn.id).where(CheckIn.face_nonce == face.nonce)):
-        raise Conflict("this face assertion was already used", code="face_assertion_reused")
-
-
-def _require_no_open_check_in(session: Session, volunteer: Volunteer) -> None:
-    if session.scalar(select(CheckIn.id).where(CheckIn.volunteer_id == volunteer.id, CheckIn.status == "open")):
+def _require_no_open_check_in(db: Session, volunteer: Volunteer) -> None:
+    if db.scalar(select(CheckIn.id).where(CheckIn.volunteer_id == volunteer.id, CheckIn.status == "open")):
         raise Conflict("the volunteer is still checked in elsewhere", code="check_in_already_open")
 
 
-def _next_session(session: Session, volunteer: Volunteer, activity: Activity) -> int:
-    count = session.scalar(
+def _previous_check_out(db: Session, volunteer: Volunteer) -> int:
+    """The end of the volunteer's latest session anywhere: the next one cannot start before it."""
+    latest = select(func.max(CheckIn.checked_out_at)).where(CheckIn.volunteer_id == volunteer.id)
+    return db.scalar(latest) or 0
+
+
+def _next_session(db: Session, volunteer: Volunteer, activity: Activity) -> int:
+    count = db.scalar(
         select(func.count()).where(CheckIn.volunteer_id == volunteer.id, CheckIn.activity_id == activity.id)
     )
     if count >= MAX_SESSIONS:
         raise Unprocessable(f"at most {MAX_SESSIONS} sessions per activity", code="session_limit_reached")
     return count
-
-
-def _minutes_recorded(session: Session, volunteer: Volunteer, activity: Activity) -> int:
-    return session.scalar(
-        select(func.coalesce(func.sum(Attestation.minutes), 0)).where(
-            Attestation.volunteer_address == volunteer.address,
-            Attestation.activity_id == activity.id,
-            Attestation.status != "rejected",
-        )
-    )

@@ -16,19 +16,34 @@ from yilian.chain.contract_output import emitted
 from yilian.chain.eip712 import keccak256
 from yilian.chain.protocol import MerchantKind, MerchantStatus
 from yilian.chain.transactions import as_hex
-from yilian.chain.vouchers import SignedVoucher, sign_voucher
+from yilian.chain.vouchers import SignedVoucher, confirmation_nonce, sign_voucher
 from yilian.merchant.offers import Offer, OfferTerms, merchant_status, read_offer
+from yilian.relay.config import Settings
+from yilian.relay.db.models import Volunteer
 from yilian.relay.services.chain import RelayChain
 from yilian.relay.services.chain_calls import send_and_wait
-from yilian.relay.services.errors import Conflict, NotFound, Unavailable, Unprocessable
+from yilian.relay.services.errors import Conflict, Forbidden, NotFound, Unavailable, Unprocessable
+from yilian.relay.services.proofs import require_unused_face, spend_face
 from yilian.relay.services.transactions import Submitter
 from yilian.relay.services.volunteers import get_volunteer
+from yilian.relay.verification import FaceAssertion, check_face
 
 
 class NotMerchantManager(Unavailable):
     """The deployment did not grant the relay's submitter MERCHANT_MANAGER_ROLE: an operator's fix."""
 
     code = "relay_not_merchant_manager"
+
+
+@dataclass(frozen=True)
+class VoucherRequest:
+    app_user_id: str
+    offer_id: int
+    quantity: int
+    max_amount: int | None
+    valid_for_s: int
+    voucher_nonce: int | None
+    confirmation: FaceAssertion | None
 
 
 @dataclass(frozen=True)
@@ -86,32 +101,61 @@ def create_offer(
 
 
 def custodial_voucher(
-    session: Session, chain: RelayChain,
-    *, app_user_id: str, offer_id: int, quantity: int, max_amount: int | None,
-    deadline: int, custody_password: str,
-) -> SignedVoucher:  # fmt: skip
-    """Signs a redemption voucher with the key the relay keeps for the volunteer. Without
-    `max_amount`, the volunteer agrees to today's price: a later price rise voids the voucher."""
-    volunteer = get_volunteer(session, app_user_id)
+    session: Session, chain: RelayChain, settings: Settings, request: VoucherRequest, *, now: int
+) -> SignedVoucher:
+    """Signs a redemption voucher with the key the relay keeps for the volunteer, only with the
+    volunteer's own fresh confirmation (see `_require_confirmation`). Without `max_amount`, the
+    volunteer agrees to today's price: a later price rise voids the voucher."""
+    volunteer = get_volunteer(session, request.app_user_id)
     if volunteer.custodial_keystore is None:
         raise Conflict(
-            f"volunteer {app_user_id!r} holds their own key: their wallet signs vouchers itself",
+            f"volunteer {request.app_user_id!r} holds their own key: their wallet signs vouchers itself",
             code="volunteer_holds_own_key",
         )
-    offer = read_offer(chain.alliance, offer_id)
+    _require_confirmation(session, chain, settings, volunteer, request, now)
+    offer = read_offer(chain.alliance, request.offer_id)
     if offer is None:
-        raise NotFound(f"no offer #{offer_id}", code="offer_not_found")
+        raise NotFound(f"no offer #{request.offer_id}", code="offer_not_found")
     if offer.closed:
-        raise Conflict(f"offer #{offer_id} is closed", code="offer_closed")
+        raise Conflict(f"offer #{request.offer_id} is closed", code="offer_closed")
     return sign_voucher(
-        Account.decrypt(volunteer.custodial_keystore, custody_password),
+        Account.decrypt(volunteer.custodial_keystore, settings.custody_password),
         chain_id=chain.manifest.chain_id,
         alliance=chain.alliance.address,
-        offer_id=offer_id,
-        quantity=quantity,
-        max_amount=offer.terms.price * quantity if max_amount is None else max_amount,
-        deadline=deadline,
+        offer_id=request.offer_id,
+        quantity=request.quantity,
+        max_amount=offer.terms.price * request.quantity if request.max_amount is None else request.max_amount,
+        deadline=now + request.valid_for_s,
+        nonce=request.voucher_nonce,
     )
+
+
+def _require_confirmation(
+    session: Session, chain: RelayChain, settings: Settings, volunteer: Volunteer, request: VoucherRequest, now: int
+) -> None:
+    """The app alone cannot spend: the identity provider must have matched the volunteer's face,
+    freshly, with the nonce `confirmation_nonce` of exactly these terms; each confirmation once."""
+    face = request.confirmation
+    if face is None:
+        raise Forbidden(
+            "a custodial volunteer confirms each voucher with a face match on its terms",
+            code="volunteer_confirmation_required",
+        )
+    if request.voucher_nonce is None:
+        raise Unprocessable("a confirmed voucher names its voucher_nonce", code="voucher_nonce_required")
+    expected = confirmation_nonce(
+        chain_id=chain.manifest.chain_id, alliance=chain.alliance.address, volunteer=volunteer.address,
+        offer_id=request.offer_id, quantity=request.quantity, max_amount=request.max_amount or 0,
+        valid_for_s=request.valid_for_s, voucher_nonce=request.voucher_nonce,
+    )  # fmt: skip
+    if face.nonce.lower() != expected:
+        raise Unprocessable("the confirmation was made for other voucher terms", code="confirmation_terms_mismatch")
+    require_unused_face(session, face)
+    check_face(
+        face, volunteer=volunteer.address, provider_address=settings.face_provider,
+        now=now, max_age_s=settings.face_max_age_s, min_score=settings.face_min_score,
+    )  # fmt: skip
+    spend_face(session, face, "voucher", now)
 
 
 def _require_manager(chain: RelayChain, submitter: Submitter) -> None:

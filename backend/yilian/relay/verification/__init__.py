@@ -14,6 +14,7 @@ from yilian.relay.verification.face import (
     check_face,
 )
 from yilian.relay.verification.geofence import (
+    CheckOutOutsideGeofence,
     InvalidLocation,
     LocationInaccurate,
     OutsideGeofence,
@@ -32,12 +33,14 @@ from yilian.relay.verification.signin_code import (
     current_code,
     new_secret,
 )
-from yilian.relay.verification.timing import ActivityNotOpen, check_activity_open
+from yilian.relay.verification.timing import ActivityNotOpen, ClockSkew, check_activity_open, device_time
 
 __all__ = [
     "ActivityNotOpen",
     "CheckInRejected",
     "CheckOutBeforeCheckIn",
+    "CheckOutOutsideGeofence",
+    "ClockSkew",
     "FaceAssertion",
     "FaceAssertionStale",
     "FaceScoreTooLow",
@@ -55,6 +58,7 @@ __all__ = [
     "check_inside",
     "code_at",
     "current_code",
+    "device_time",
     "distance_m",
     "new_secret",
     "service_minutes",

@@ -181,9 +181,11 @@ class FakeFaceProvider:
         self._account = Account.from_key(private_key)
         self.address: str = self._account.address
 
-    def assert_match(self, volunteer: str, verified_at: int, score: int, nonce: str | None = None) -> FaceAssertion:
-        """Sign "``volunteer`` matched at ``verified_at`` with ``score``" with a fresh nonce, or
-        with ``nonce`` when the match approves something (e.g. a time-bank move's digest)."""
+    def assert_match(
+        self, volunteer: str, verified_at: int, score: int, nonce: str | None = None
+    ) -> FaceAssertion:
+        """Sign "``volunteer`` matched at ``verified_at`` with ``score``", with a fresh nonce or
+        the one the app asked for (a voucher confirmation commits to its terms that way)."""
         nonce = nonce or "0x" + secrets.token_hex(32)
         signed = self._account.sign_message(_signable(volunteer, verified_at, score, nonce))
         return FaceAssertion(

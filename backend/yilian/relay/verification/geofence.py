@@ -20,6 +20,13 @@ class OutsideGeofence(CheckInRejected):
     code = "outside_geofence"
 
 
+class CheckOutOutsideGeofence(OutsideGeofence):
+    """A check-out from outside the fence: the volunteer may end the session at their last
+    verified presence instead (``left_at_last_presence``)."""
+
+    code = "check_out_outside_geofence"
+
+
 def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance in metres between two WGS-84 points (haversine)."""
     phi1, phi2 = math.radians(lat1), math.radians(lat2)

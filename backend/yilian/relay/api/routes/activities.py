@@ -1,4 +1,7 @@
-"""Organisations and activities, and the rotating sign-in code for the organiser's screen."""
+"""Organisations and activities, and the rotating sign-in code for the organiser's screen.
+
+An organiser key belongs to one organisation: it creates, reads and closes that organisation's
+activities and reads their codes; anything else is 403 `other_organisation`."""
 
 from typing import Annotated
 
@@ -9,6 +12,7 @@ from yilian.relay.api.presenters import activity_out
 from yilian.relay.api.schemas import ActivityIn, ActivityOut, OrganisationIn, OrganisationOut, SigninCodeOut
 from yilian.relay.db.models import ApiKey
 from yilian.relay.services import activities
+from yilian.relay.services.access import require_activity_access, require_organisation
 from yilian.relay.verification import current_code
 
 router = APIRouter(prefix="/v1", tags=["organisations and activities"])
@@ -33,34 +37,42 @@ def create_organisation(
 @router.post("/activities", status_code=201, response_model=ActivityOut)
 def create_activity(
     body: ActivityIn, sessions: SessionsDep, chain: ChainDep, submitter: SubmitterDep,
-    settings: SettingsDep, _: Organiser,
+    settings: SettingsDep, key: Organiser,
 ) -> ActivityOut:  # fmt: skip
-    """Creates an activity with its time window, geofence, per-volunteer cap and points per hour.
-    Points per hour above the registry's ceiling (set by the chain's admin) are refused with 422
+    """Creates an activity with its time window, geofence, per-volunteer cap and points per hour,
+    in the organiser key's own organisation (403 `other_organisation` otherwise). Points per hour
+    above the registry's ceiling (set by the chain's admin) are refused with 422
     `points_above_ceiling` before anything is sent."""
+    require_organisation(key, body.organisation_id)
     terms = activities.ActivityTerms(
         organisation_id=body.organisation_id, name=body.name, category=body.category,
         starts_at=body.starts_at, ends_at=body.ends_at, latitude=body.geofence.latitude,
         longitude=body.geofence.longitude, radius_m=body.geofence.radius_m,
         minute_cap=body.minute_cap, points_per_hour=body.points_per_hour,
+        face_at_check_out=body.face_at_check_out,
     )  # fmt: skip
     return activity_out(activities.create_activity(sessions, chain, submitter, terms, settings.receipt_timeout_s))
 
 
 @router.get("/activities/{activity_id}", response_model=ActivityOut)
 def read_activity(
-    activity_id: int, sessions: SessionsDep, _: Annotated[ApiKey, Depends(require("app", "organiser", "auditor"))]
+    activity_id: int, sessions: SessionsDep, key: Annotated[ApiKey, Depends(require("app", "organiser", "auditor"))]
 ) -> ActivityOut:
+    """An activity; an organiser key reads only its own organisation's."""
     with sessions() as session:
-        return activity_out(activities.get_activity(session, activity_id))
+        activity = activities.get_activity(session, activity_id)
+    require_activity_access(key, activity)
+    return activity_out(activity)
 
 
 @router.post("/activities/{activity_id}/close", response_model=ActivityOut)
 def close_activity(
     activity_id: int, sessions: SessionsDep, chain: ChainDep, submitter: SubmitterDep,
-    settings: SettingsDep, _: Organiser,
+    settings: SettingsDep, key: Organiser,
 ) -> ActivityOut:  # fmt: skip
-    """Closes an activity: no more check-ins; on chain its window ends now."""
+    """Closes an activity of the key's organisation: no more check-ins; on chain its window ends now."""
+    with sessions() as session:
+        require_activity_access(key, activities.get_activity(session, activity_id))
     return activity_out(
         activities.close_activity(sessions, chain, submitter, activity_id, settings.receipt_timeout_s)
     )
@@ -68,10 +80,12 @@ def close_activity(
 
 @router.get("/activities/{activity_id}/signin-code", response_model=SigninCodeOut)
 def signin_code(
-    activity_id: int, sessions: SessionsDep, settings: SettingsDep, clock: ClockDep, _: Organiser
+    activity_id: int, sessions: SessionsDep, settings: SettingsDep, clock: ClockDep, key: Organiser
 ) -> SigninCodeOut:
-    """The code to show at the venue now; it rotates every `signin_period_s` seconds."""
+    """The code to show at the venue now; it rotates every `signin_period_s` seconds. Only for
+    the activity's own organisation."""
     with sessions() as session:
         activity = activities.get_activity(session, activity_id)
+    require_activity_access(key, activity)
     code, valid_until = current_code(activity.signin_secret, int(clock()), settings.signin_period_s)
     return SigninCodeOut(code=code, valid_until=valid_until)

@@ -10,6 +10,7 @@ from yilian.certificates.model import SignedCertificate
 from yilian.certificates.verify import verify_certificate
 from yilian.relay.api.deps import ChainDep, ClockDep, SessionsDep, SettingsDep, require
 from yilian.relay.db.models import ApiKey
+from yilian.relay.services.access import require_organisation
 from yilian.relay.services.certificates import issue_certificate
 from yilian.relay.services.errors import Unprocessable
 from yilian.stats.period import Period
@@ -36,11 +37,13 @@ class VerificationOut(BaseModel):
 @router.post("", status_code=201, response_model=SignedCertificate)
 def issue(
     body: CertificateIn, sessions: SessionsDep, chain: ChainDep, settings: SettingsDep, clock: ClockDep,
-    _: Annotated[ApiKey, Depends(require("organiser"))],
+    key: Annotated[ApiKey, Depends(require("organiser"))],
 ) -> SignedCertificate:  # fmt: skip
     """Certifies the volunteer's confirmed, unrevoked sessions in the organisation's activities
     over the period (dates in China Standard Time, both included), signed with the issuing
-    organisation's attester key; 409 `organisation_key_missing` if the relay holds none."""
+    organisation's attester key; 409 `organisation_key_missing` if the relay holds none. An
+    organiser key issues for its own organisation only (403 `other_organisation`)."""
+    require_organisation(key, body.organisation_id)
     try:
         period = Period(body.period_from, body.period_to)
     except ValueError as error:
@@ -49,7 +52,7 @@ def issue(
         return issue_certificate(
             db, chain.w3, chain.manifest, app_user_id=body.app_user_id,
             organisation_id=body.organisation_id, period=period,
-            issuer_key=chain.attesters.key_of(session, body.organisation_id), now=int(clock()),
+            issuer_key=chain.attesters.key_of(db, body.organisation_id), now=int(clock()),
         )  # fmt: skip
 
 

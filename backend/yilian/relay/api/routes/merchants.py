@@ -22,7 +22,10 @@ from yilian.relay.api.deps import (
 )
 from yilian.relay.api.schemas import SuspendIn
 from yilian.relay.db.models import ApiKey
+from yilian.relay.db.session import transaction
 from yilian.relay.services import merchants
+from yilian.relay.services.errors import Unprocessable
+from yilian.relay.verification import FaceAssertion
 
 router = APIRouter(prefix="/v1", tags=["merchants and vouchers"])
 Admin = Annotated[ApiKey, Depends(require("admin"))]
@@ -74,6 +77,14 @@ class VoucherIn(BaseModel):
     quantity: int = Field(ge=1, lt=2**32)
     max_amount: int | None = Field(None, ge=1, lt=2**256, description=f"Default: price × quantity; {YICOIN_UNITS}")
     valid_for_s: int = Field(600, ge=30, le=7 * 86_400, description="Until the voucher expires")
+    voucher_nonce: str | None = Field(
+        None, pattern=r"^[0-9]{1,78}$", description="The voucher's 256-bit nonce, chosen by the app (decimal)"
+    )
+    confirmation: FaceAssertion | None = Field(
+        None,
+        description="The volunteer's face match whose nonce is `yilian.chain.vouchers.confirmation_nonce` "
+        "of these terms and voucher_nonce (max_amount 0 when omitted); required, fresh, used once",
+    )
 
 
 class VoucherOut(BaseModel):
@@ -137,14 +148,20 @@ def issue_voucher(
     app_user_id: str, body: VoucherIn, sessions: SessionsDep, chain: ChainDep,
     settings: SettingsDep, clock: ClockDep, _: App,
 ) -> VoucherOut:  # fmt: skip
-    """Signs a redemption voucher for a custodial volunteer (the relay holds their key). A
-    volunteer with their own wallet gets 409 `volunteer_holds_own_key`: the wallet signs."""
-    with sessions() as session:
-        signed = merchants.custodial_voucher(
-            session, chain, app_user_id=app_user_id, offer_id=body.offer_id, quantity=body.quantity,
-            max_amount=body.max_amount, deadline=int(clock()) + body.valid_for_s,
-            custody_password=settings.custody_password,
-        )  # fmt: skip
+    """Signs a redemption voucher for a custodial volunteer (the relay holds their key), only with
+    the volunteer's own confirmation: a fresh face match from the identity provider whose nonce
+    is keccak256 of the voucher's terms (`confirmation_nonce`), used once. Without it 403
+    `volunteer_confirmation_required`; for other terms 422 `confirmation_terms_mismatch`; used
+    before 409 `face_assertion_reused`. A volunteer with their own wallet gets 409
+    `volunteer_holds_own_key`: the wallet signs."""
+    voucher_nonce = int(body.voucher_nonce) if body.voucher_nonce else None
+    if voucher_nonce is not None and voucher_nonce >= 2**256:
+        raise Unprocessable("voucher_nonce must be below 2**256", code="invalid_voucher_nonce")
+    request = merchants.VoucherRequest(
+        app_user_id, body.offer_id, body.quantity, body.max_amount, body.valid_for_s, voucher_nonce, body.confirmation
+    )
+    with transaction(sessions) as session:
+        signed = merchants.custodial_voucher(session, chain, settings, request, now=int(clock()))
     voucher = signed.voucher
     return VoucherOut(
         payload=signed.payload(), volunteer=voucher.volunteer, offer_id=voucher.offer_id,

@@ -11,6 +11,7 @@ from yilian.relay.api.presenters import volunteer_out
 from yilian.relay.api.schemas import SuspendIn, VolunteerIn, VolunteerOut
 from yilian.relay.db.models import ApiKey, ChainTx
 from yilian.relay.services import volunteers
+from yilian.relay.services.access import require_volunteer_access
 from yilian.relay.services.chain_calls import broadcast_recorded
 
 router = APIRouter(prefix="/v1/volunteers", tags=["volunteers"])
@@ -27,7 +28,12 @@ def register_volunteer(
     idempotency_key: Annotated[str | None, Header()] = None,
 ) -> JSONResponse:
     """Registers a volunteer off chain and on chain (the registry gets only the identity hash).
-    Without `address`, the relay creates and keeps an encrypted key for the volunteer."""
+    Without `address`, the relay creates and keeps an encrypted key for the volunteer.
+
+    One person, one volunteer: `app_user_id`, name and ID number are NFKC-normalised; control,
+    format and zero-width characters are refused (422 `invisible_characters`); the identity hash
+    is HMAC-SHA256 under the relay's pepper of the normalised name and upper-cased ID number, so
+    the same identity registers once (409 `identity_already_registered`)."""
     sent: list[ChainTx] = []
 
     def handler(session):  # type: ignore[no-untyped-def]
@@ -35,7 +41,7 @@ def register_volunteer(
             session, chain, submitter,
             app_user_id=body.app_user_id, address=body.address,
             identity=volunteers.Identity(body.identity.real_name, body.identity.id_number),
-            custody_password=settings.custody_password,
+            pepper=settings.pepper, custody_password=settings.custody_password,
         )  # fmt: skip
         sent.append(chain_tx)
         return 201, volunteer_out(volunteer, chain_tx=chain_tx.tx_hash)
@@ -53,11 +59,13 @@ def read_volunteer(
     app_user_id: str,
     sessions: SessionsDep,
     chain: ChainDep,
-    _: Annotated[ApiKey, Depends(require("app", "organiser", "auditor"))],
+    key: Annotated[ApiKey, Depends(require("app", "organiser", "auditor"))],
 ) -> VolunteerOut:
-    """The volunteer's record, with minutes served and 益币 balance as the chain has them now."""
+    """The volunteer's record, with minutes served and 益币 balance as the chain has them now.
+    An organiser key reads only volunteers who checked in at its organisation's activities."""
     with sessions() as db:
         volunteer = volunteers.get_volunteer(db, app_user_id)
+        require_volunteer_access(db, key, volunteer)
     minutes_served, yicoin_balance = volunteers.chain_totals(chain, volunteer)
     return volunteer_out(volunteer, minutes_served=minutes_served, yicoin_balance=yicoin_balance)
 
@@ -72,10 +80,12 @@ def suspend_volunteer(
     api_key: Annotated[ApiKey, Depends(require("organiser"))],
     idempotency_key: Annotated[str | None, Header()] = None,
 ) -> JSONResponse:
-    """Suspends a volunteer: no new check-ins here, no new hours on chain."""
+    """Suspends a volunteer: no new check-ins here, no new hours on chain. An organiser key may
+    suspend only volunteers who checked in at its organisation's activities (admin: anyone)."""
     sent: list[ChainTx] = []
 
     def handler(session):  # type: ignore[no-untyped-def]
+        require_volunteer_access(session, api_key, volunteers.get_volunteer(session, app_user_id))
         volunteer, chain_tx = volunteers.suspend_volunteer(
             session, chain, submitter, app_user_id=app_user_id, reason=body.reason
         )

@@ -1,0 +1,113 @@
+"""Closing a session: its minutes, the evidence, the attestation in the outbox, signed; and the
+relay's own closing of sessions left open past their activity's end, at the last verified presence.
+
+Minutes count from the session's effective check-in (the relay's receipt, never before the
+volunteer's previous check-out) to its effective end (never later than the relay's receipt of the
+check-out), clipped to the activity window and capped.
+"""
+
+import json
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from yilian.chain.eip712 import uid
+from yilian.records.evidence import canonical, evidence_hash
+from yilian.relay.config import Settings
+from yilian.relay.db.models import Activity, Attestation, CheckIn, PresencePing, Volunteer
+from yilian.relay.db.session import transaction
+from yilian.relay.services.chain import RelayChain
+from yilian.relay.services.outbox import sign_attestation
+from yilian.relay.verification import NoServiceTime, service_minutes
+
+SWEEP_BATCH = 100
+
+
+def close_session(
+    db: Session, chain: RelayChain, visit: CheckIn, activity: Activity,
+    *, ends_at: int, received_at: int, closed_by: str, evidence: dict[str, Any],
+) -> Attestation | None:  # fmt: skip
+    """Closes `visit` at `ends_at` (≥ its check-in, ≤ `received_at`) and queues its attestation."""
+    volunteer = db.get(Volunteer, visit.volunteer_id)
+    ends_at = max(visit.checked_in_at, min(ends_at, received_at))
+    minutes = _minutes(db, visit, volunteer, activity, ends_at)
+    bundle = json.loads(visit.evidence) | {"check_out": {"at": ends_at, "received_at": received_at, **evidence}}
+    visit.status, visit.checked_out_at, visit.check_out_received_at = "closed", ends_at, received_at
+    visit.closed_by, visit.evidence = closed_by, canonical(bundle)
+    if minutes == 0:
+        return None
+    attestation = _store_attestation(db, visit, volunteer, activity, minutes)
+    sign_attestation(db, chain, attestation)
+    return attestation
+
+
+def last_presence(db: Session, visit: CheckIn) -> dict[str, Any]:
+    """The evidence of the last verified presence: the last in-fence ping, or the check-in."""
+    ping = db.scalar(
+        select(PresencePing).where(PresencePing.check_in_id == visit.id).order_by(PresencePing.at.desc()).limit(1)
+    )
+    if ping is None:
+        return {"last_presence": {"at": visit.last_presence_at, "kind": "check_in"}}
+    where = {"latitude": ping.latitude, "longitude": ping.longitude, "accuracy_m": ping.accuracy_m}
+    return {"last_presence": {"at": ping.at, "kind": "presence_ping", **where}}
+
+
+def close_abandoned(sessions: sessionmaker[Session], chain: RelayChain, settings: Settings, now: int) -> int:
+    """Closes sessions still open once their activity's check-out tolerance has passed, at the
+    last verified presence (never the activity's end); returns how many were closed."""
+    with transaction(sessions) as db:
+        rows = db.execute(
+            select(CheckIn, Activity)
+            .join(Activity, Activity.id == CheckIn.activity_id)
+            .where(CheckIn.status == "open", Activity.ends_at + settings.checkin_tolerance_s < now)
+            .limit(SWEEP_BATCH)
+        ).all()
+        for visit, activity in rows:
+            close_session(
+                db, chain, visit, activity, ends_at=visit.last_presence_at, received_at=now,
+                closed_by="relay", evidence=last_presence(db, visit),
+            )  # fmt: skip
+        return len(rows)
+
+
+def _minutes(db: Session, visit: CheckIn, volunteer: Volunteer, activity: Activity, ends_at: int) -> int:
+    try:
+        return service_minutes(
+            visit.checked_in_at, ends_at, activity.starts_at, activity.ends_at,
+            already_served=_minutes_recorded(db, volunteer, activity), minute_cap=activity.minute_cap,
+        )  # fmt: skip
+    except NoServiceTime:
+        return 0
+
+
+def _store_attestation(
+    db: Session, visit: CheckIn, volunteer: Volunteer, activity: Activity, minutes: int
+) -> Attestation:
+    # The attested interval is the part inside the activity window, which is what the minutes
+    # count and all the ledger accepts; the evidence keeps the times as they happened.
+    attestation = Attestation(
+        uid="0x" + uid(volunteer.address, visit.activity_id, visit.session).hex(),
+        check_in_id=visit.id,
+        volunteer_address=volunteer.address,
+        activity_id=visit.activity_id,
+        session=visit.session,
+        check_in=max(visit.checked_in_at, activity.starts_at),
+        check_out=min(visit.checked_out_at, activity.ends_at),
+        minutes=minutes,
+        evidence_hash=evidence_hash(visit.evidence),
+        status="pending",
+    )
+    db.add(attestation)
+    db.flush()
+    return attestation
+
+
+def _minutes_recorded(db: Session, volunteer: Volunteer, activity: Activity) -> int:
+    return db.scalar(
+        select(func.coalesce(func.sum(Attestation.minutes), 0)).where(
+            Attestation.volunteer_address == volunteer.address,
+            Attestation.activity_id == activity.id,
+            Attestation.status != "rejected",
+        )
+    )
