@@ -20,11 +20,12 @@ ALLOWED = {
     "chain": {"errors"},
     "records": {"chain"},
     "merchant": {"chain", "errors"},
+    "governance": {"chain", "errors"},
     "audit": {"chain", "records"},
     "stats": {"audit", "chain"},
     "certificates": {"audit", "chain", "errors", "records", "stats"},
     "relay": {"audit", "certificates", "chain", "errors", "merchant", "records", "stats"},
-    "cli": {"audit", "certificates", "chain", "errors", "merchant", "relay", "stats"},
+    "cli": {"audit", "certificates", "chain", "errors", "governance", "merchant", "relay", "stats"},
 }
 # Inside the relay: api → services → db, chain; verification is pure rules.
 RELAY_ALLOWED = {

@@ -55,16 +55,19 @@ def service_activity(scenario: Scenario, organisation: int) -> dict:
         "starts_at": now - 600, "ends_at": now + 4 * 3600, "geofence": {**VENUE, "radius_m": 200},
         "minute_cap": 240, "points_per_hour": 10,
     }  # fmt: skip
-    response = scenario.relay.client.post("/v1/activities", json=body, headers=scenario.relay.headers("organiser"))
+    headers = scenario.relay.headers("organiser", organisation=organisation)
+    response = scenario.relay.client.post("/v1/activities", json=body, headers=headers)
     assert response.status_code == 201, response.text
     return response.json()
 
 
-def linked_family(scenario: Scenario, child: dict, parent: dict) -> None:
+def linked_family(scenario: Scenario, organisation: int, child: dict, parent: dict) -> None:
     move(scenario, child, "FamilyConsent", relative=parent["app_user_id"])
     move(scenario, parent, "FamilyConsent", relative=child["app_user_id"])
     body = {"app_user_id": child["app_user_id"], "relative": parent["app_user_id"]}
-    response = scenario.post("/v1/time-bank/family-links", body, scenario.relay.headers("organiser"))
+    response = scenario.post(
+        "/v1/time-bank/family-links", body, scenario.relay.headers("organiser", organisation=organisation)
+    )
     assert response.status_code == 200, response.text
     assert response.json()["linked"] is True
 
@@ -78,7 +81,7 @@ def test_banked_hours_given_to_a_parent_pay_for_companionship_served(scenario: S
     assert banked["credit_minutes"] == 90
     assert banked["items"][0]["kind"] == "earned" and banked["items"][0]["uid"].startswith("0x")
 
-    linked_family(scenario, child, parent)
+    linked_family(scenario, organisation, child, parent)
     assert move(scenario, child, "FamilyGift", to=parent["app_user_id"], minutes=60)["credit_minutes"] == 30
 
     service = service_activity(scenario, organisation)

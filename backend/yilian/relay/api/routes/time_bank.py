@@ -19,6 +19,7 @@ from yilian.relay.api.time_bank_schemas import (
 )
 from yilian.relay.db.models import ApiKey
 from yilian.relay.services import time_bank
+from yilian.relay.services.access import require_volunteer_access
 from yilian.relay.services.volunteers import get_volunteer
 
 router = APIRouter(prefix="/v1", tags=["time bank"])
@@ -28,13 +29,15 @@ App = Annotated[ApiKey, Depends(require("app"))]
 @router.get("/volunteers/{app_user_id}/time-credits", response_model=TimeCreditsOut)
 def read_time_credits(
     app_user_id: str, sessions: SessionsDep, chain: ChainDep,
-    _: Annotated[ApiKey, Depends(require("app", "organiser", "auditor"))],
+    key: Annotated[ApiKey, Depends(require("app", "organiser", "auditor"))],
     limit: Limit = 20, cursor: Cursor = None,
 ) -> TimeCreditsOut:  # fmt: skip
     """Banked credits (minutes; 60 = one hour) and every change, each traceable to a session uid
-    or to the other account of a move, oldest first."""
+    or to the other account of a move, oldest first. An organiser key reads only volunteers who
+    served with its organisation."""
     with sessions() as db:
         volunteer = get_volunteer(db, app_user_id)
+        require_volunteer_access(db, key, volunteer)
     after = decode_cursor(cursor, arity=2)
     history = [
         entry for entry in time_bank.credit_history(chain, volunteer.address)
