@@ -6,13 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-from eth_abi import decode
 from eth_account.signers.local import LocalAccount
-from eth_typing import ABIElement, ABIError
+from eth_typing import ABIElement
 from eth_utils import to_checksum_address
-from eth_utils.abi import function_abi_to_4byte_selector, get_abi_input_types
 from pydantic import ValidationError
 from web3 import Web3
 from web3.contract import Contract
@@ -22,6 +20,7 @@ from web3.types import EventData, TxReceipt
 
 from yilian.chain.connection import connect
 from yilian.chain.manifest import Manifest
+from yilian.chain.reverts import decode_revert, revert_data
 from yilian.chain.transactions import Sender, TransactionFailed, as_hex
 from yilian.merchant.errors import MerchantError
 
@@ -113,21 +112,10 @@ def emitted(contract: Contract, receipt: TxReceipt, name: str) -> list[EventData
 
 def explain_revert(error: ContractLogicError, abi: Sequence[ABIElement]) -> str:
     """`AllianceOutOfStock(offerId=3, stock=0, requested=1)` from a custom error's revert data."""
-    data = _revert_data(error)
+    revert = decode_revert(error, abi)
+    if revert is not None:
+        return str(revert)
+    data = revert_data(error)
     if len(data) < 10:
         return str(error)  # no custom error (a revert string): web3's own text is all there is
-    selector, arguments = bytes.fromhex(data[2:10]), bytes.fromhex(data[10:])
-    errors = [cast(ABIError, entry) for entry in abi if entry["type"] == "error"]
-    for known in errors:
-        if function_abi_to_4byte_selector(known) == selector:
-            values = decode(get_abi_input_types(known), arguments)
-            named = ", ".join(f"{field['name']}={value}" for field, value in zip(known["inputs"], values, strict=True))
-            return f"{known['name']}({named})"
     return f"an error this tool does not know (selector {data[:10]})"
-
-
-def _revert_data(error: ContractLogicError) -> str:
-    data = error.data
-    if isinstance(data, dict):  # ganache answers {"result": "0x<revert data>", "message": …}
-        data = data.get("result") or data.get("data")
-    return data if isinstance(data, str) else ""

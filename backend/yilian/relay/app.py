@@ -6,6 +6,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from yilian.relay.api import errors
+from yilian.relay.api.openapi import EVERY_OPERATION
 from yilian.relay.api.routes import (
     activities,
     attestations,
@@ -52,5 +53,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     errors.install(app)
     for module in (volunteers, activities, checkins, attestations, merchants, certificates, stats, health):
-        app.include_router(module.router)
+        app.include_router(module.router, responses=EVERY_OPERATION)
     return app

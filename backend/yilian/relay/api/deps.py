@@ -5,9 +5,11 @@ import time
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials
 from sqlalchemy.orm import Session, sessionmaker
 
+from yilian.relay.api.openapi import api_key_header, bearer
 from yilian.relay.auth import find_api_key
 from yilian.relay.config import Settings
 from yilian.relay.db.models import ApiKey
@@ -53,10 +55,10 @@ def require(*roles: str) -> Callable[..., ApiKey]:
 
     def dependency(
         sessions: SessionsDep,
-        authorization: Annotated[str | None, Header()] = None,
-        x_api_key: Annotated[str | None, Header()] = None,
+        bearer_key: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)] = None,
+        header_key: Annotated[str | None, Security(api_key_header)] = None,
     ) -> ApiKey:
-        presented = x_api_key or (authorization or "").removeprefix("Bearer ").strip()
+        presented = header_key or (bearer_key.credentials.strip() if bearer_key else "")
         key = _admitted_key(sessions, presented) if presented else None
         if key is None:
             raise Unauthorized("a valid API key is required (Authorization: Bearer …)")

@@ -2,6 +2,20 @@
 
 from pydantic import BaseModel, Field
 
+from yilian.relay.api.types import (
+    AccuracyM,
+    AddressText,
+    AppUserId,
+    ChainId,
+    Latitude,
+    Longitude,
+    Minutes,
+    Name,
+    RadiusM,
+    Reason,
+    Uint16,
+    UnixTime,
+)
 from yilian.relay.verification import FaceAssertion
 
 
@@ -11,8 +25,8 @@ class IdentityIn(BaseModel):
 
 
 class VolunteerIn(BaseModel):
-    app_user_id: str = Field(min_length=1, max_length=100)
-    address: str | None = Field(None, description="The volunteer's own wallet; omit for a relay-held key")
+    app_user_id: AppUserId
+    address: AddressText | None = Field(None, description="The volunteer's own wallet; omit for a relay-held key")
     identity: IdentityIn
 
 
@@ -26,15 +40,15 @@ class VolunteerOut(BaseModel):
     identity_hash: str
     chain_tx: str | None = None
     minutes_served: int | None = None
-    yicoin_balance: int | None = Field(None, description="益币 base units (2 decimals)")
+    yicoin_balance: int | None = Field(None, description="益币 in 0.01 units (2 decimals): 150 = 1.50 益币")
 
 
 class SuspendIn(BaseModel):
-    reason: str = Field(min_length=1, max_length=200)
+    reason: Reason
 
 
 class OrganisationIn(BaseModel):
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
 
 
 class OrganisationOut(BaseModel):
@@ -44,20 +58,20 @@ class OrganisationOut(BaseModel):
 
 
 class GeofenceIn(BaseModel):
-    latitude: float
-    longitude: float
-    radius_m: float = Field(gt=0)
+    latitude: Latitude
+    longitude: Longitude
+    radius_m: RadiusM
 
 
 class ActivityIn(BaseModel):
-    organisation_id: int
-    name: str = Field(min_length=1, max_length=200)
-    category: int = Field(0, ge=0, le=65535)
-    starts_at: int
-    ends_at: int
+    organisation_id: ChainId
+    name: Name
+    category: Uint16 = 0
+    starts_at: UnixTime
+    ends_at: UnixTime
     geofence: GeofenceIn
-    minute_cap: int = Field(gt=0, le=2**32 - 1)
-    points_per_hour: int = Field(ge=0, le=65535)
+    minute_cap: Minutes = Field(description="Most minutes one volunteer can be credited in this activity")
+    points_per_hour: Uint16 = Field(description="益币 per hour of service (whole 益币)")
 
 
 class ActivityOut(BaseModel):
@@ -79,17 +93,17 @@ class SigninCodeOut(BaseModel):
 
 
 class LocationIn(BaseModel):
-    latitude: float
-    longitude: float
-    accuracy_m: float
+    latitude: Latitude
+    longitude: Longitude
+    accuracy_m: AccuracyM
 
 
 class CheckInIn(BaseModel):
-    app_user_id: str
+    app_user_id: AppUserId
     location: LocationIn
     signin_code: str = Field(min_length=1, max_length=12)
     face_assertion: FaceAssertion
-    client_time: int | None = None
+    client_time: UnixTime | None = Field(None, description="The device's clock at the event (trusted within ±300 s)")
 
 
 class CheckInOut(BaseModel):
@@ -102,9 +116,9 @@ class CheckInOut(BaseModel):
 
 
 class CheckOutIn(BaseModel):
-    app_user_id: str
+    app_user_id: AppUserId
     location: LocationIn
-    client_time: int | None = None
+    client_time: UnixTime | None = Field(None, description="The device's clock at the event (trusted within ±300 s)")
 
 
 class AttestationOut(BaseModel):

@@ -5,8 +5,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 
 from yilian.relay.api.deps import ChainDep, ClockDep, SessionsDep, SettingsDep, SubmitterDep, require
+from yilian.relay.api.openapi import CHAIN_WRITE, READ_ONE
 from yilian.relay.api.presenters import activity_out
 from yilian.relay.api.schemas import ActivityIn, ActivityOut, OrganisationIn, OrganisationOut, SigninCodeOut
+from yilian.relay.api.types import ChainIdPath
 from yilian.relay.db.models import ApiKey
 from yilian.relay.services import activities
 from yilian.relay.verification import current_code
@@ -15,7 +17,7 @@ router = APIRouter(prefix="/v1", tags=["organisations and activities"])
 Organiser = Annotated[ApiKey, Depends(require("organiser"))]
 
 
-@router.post("/organisations", status_code=201, response_model=OrganisationOut)
+@router.post("/organisations", status_code=201, response_model=OrganisationOut, responses=CHAIN_WRITE)
 def create_organisation(
     body: OrganisationIn, sessions: SessionsDep, chain: ChainDep, submitter: SubmitterDep,
     settings: SettingsDep, _: Annotated[ApiKey, Depends(require("admin"))],
@@ -27,7 +29,7 @@ def create_organisation(
     return OrganisationOut(id=organisation.id, name=organisation.name, profile_hash=organisation.profile_hash)
 
 
-@router.post("/activities", status_code=201, response_model=ActivityOut)
+@router.post("/activities", status_code=201, response_model=ActivityOut, responses=CHAIN_WRITE)
 def create_activity(
     body: ActivityIn, sessions: SessionsDep, chain: ChainDep, submitter: SubmitterDep,
     settings: SettingsDep, _: Organiser,
@@ -42,28 +44,28 @@ def create_activity(
     return activity_out(activities.create_activity(sessions, chain, submitter, terms, settings.receipt_timeout_s))
 
 
-@router.get("/activities/{activity_id}", response_model=ActivityOut)
+@router.get("/activities/{activity_id}", response_model=ActivityOut, responses=READ_ONE)
 def read_activity(
-    activity_id: int, sessions: SessionsDep, _: Annotated[ApiKey, Depends(require("app", "organiser", "auditor"))]
+    activity_id: ChainIdPath,
+    sessions: SessionsDep,
+    _: Annotated[ApiKey, Depends(require("app", "organiser", "auditor"))],
 ) -> ActivityOut:
     with sessions() as session:
         return activity_out(activities.get_activity(session, activity_id))
 
 
-@router.post("/activities/{activity_id}/close", response_model=ActivityOut)
+@router.post("/activities/{activity_id}/close", response_model=ActivityOut, responses=CHAIN_WRITE)
 def close_activity(
-    activity_id: int, sessions: SessionsDep, chain: ChainDep, submitter: SubmitterDep,
+    activity_id: ChainIdPath, sessions: SessionsDep, chain: ChainDep, submitter: SubmitterDep,
     settings: SettingsDep, _: Organiser,
 ) -> ActivityOut:  # fmt: skip
     """Closes an activity: no more check-ins; on chain its window ends now."""
-    return activity_out(
-        activities.close_activity(sessions, chain, submitter, activity_id, settings.receipt_timeout_s)
-    )
+    return activity_out(activities.close_activity(sessions, chain, submitter, activity_id, settings.receipt_timeout_s))
 
 
-@router.get("/activities/{activity_id}/signin-code", response_model=SigninCodeOut)
+@router.get("/activities/{activity_id}/signin-code", response_model=SigninCodeOut, responses=READ_ONE)
 def signin_code(
-    activity_id: int, sessions: SessionsDep, settings: SettingsDep, clock: ClockDep, _: Organiser
+    activity_id: ChainIdPath, sessions: SessionsDep, settings: SettingsDep, clock: ClockDep, _: Organiser
 ) -> SigninCodeOut:
     """The code to show at the venue now; it rotates every `signin_period_s` seconds."""
     with sessions() as session:

@@ -1,6 +1,5 @@
 """Volunteer service certificates (志愿服务证明): issued by organisers, verified by anyone."""
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
@@ -10,6 +9,8 @@ from yilian.certificates.issue import issue_certificate
 from yilian.certificates.model import SignedCertificate
 from yilian.certificates.verify import verify_certificate
 from yilian.relay.api.deps import ChainDep, ClockDep, SessionsDep, SettingsDep, require
+from yilian.relay.api.openapi import AUTHENTICATED, READ_ONE
+from yilian.relay.api.types import AppUserId, ChainId, Day
 from yilian.relay.db.models import ApiKey
 from yilian.relay.services.errors import Unprocessable
 from yilian.stats.period import Period
@@ -20,10 +21,10 @@ router = APIRouter(prefix="/v1/certificates", tags=["certificates"])
 class CertificateIn(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
-    app_user_id: str
-    organisation_id: int = Field(description="The issuing organisation: its activities are certified")
-    period_from: date = Field(alias="from")
-    period_to: date = Field(alias="to")
+    app_user_id: AppUserId
+    organisation_id: ChainId = Field(description="The issuing organisation: its activities are certified")
+    period_from: Day = Field(alias="from")
+    period_to: Day = Field(alias="to")
 
 
 class VerificationOut(BaseModel):
@@ -33,7 +34,7 @@ class VerificationOut(BaseModel):
     signer: str | None = Field(description="The address the signature recovers to")
 
 
-@router.post("", status_code=201, response_model=SignedCertificate)
+@router.post("", status_code=201, response_model=SignedCertificate, responses=READ_ONE)
 def issue(
     body: CertificateIn, sessions: SessionsDep, chain: ChainDep, settings: SettingsDep, clock: ClockDep,
     _: Annotated[ApiKey, Depends(require("organiser"))],
@@ -43,7 +44,7 @@ def issue(
     certificate issuer key."""
     try:
         period = Period(body.period_from, body.period_to)
-    except ValueError as error:
+    except (ValueError, OverflowError) as error:
         raise Unprocessable(str(error), code="invalid_period") from error
     with sessions() as session:
         return issue_certificate(
@@ -53,7 +54,7 @@ def issue(
         )  # fmt: skip
 
 
-@router.post("/verify", response_model=VerificationOut)
+@router.post("/verify", response_model=VerificationOut, responses=AUTHENTICATED)
 def verify(
     body: SignedCertificate, chain: ChainDep,
     _: Annotated[ApiKey, Depends(require("app", "organiser", "auditor"))],

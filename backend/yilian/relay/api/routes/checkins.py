@@ -2,24 +2,25 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header
+from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
 from yilian.relay.api.deps import ChainDep, ClockDep, SessionsDep, SettingsDep, event_time, require
 from yilian.relay.api.idempotency import run_idempotent
+from yilian.relay.api.openapi import CHAIN_WRITE
 from yilian.relay.api.presenters import attestation_out, check_in_out
 from yilian.relay.api.schemas import CheckInIn, CheckInOut, CheckOutIn, CheckOutOut
+from yilian.relay.api.types import ChainIdPath, CheckInIdPath, IdempotencyKey
 from yilian.relay.db.models import ApiKey
 from yilian.relay.services import checkins
 
 router = APIRouter(prefix="/v1", tags=["check-ins"])
 App = Annotated[ApiKey, Depends(require("app"))]
-IdempotencyKey = Annotated[str | None, Header()]
 
 
-@router.post("/activities/{activity_id}/check-ins", status_code=201, response_model=CheckInOut)
+@router.post("/activities/{activity_id}/check-ins", status_code=201, response_model=CheckInOut, responses=CHAIN_WRITE)
 def check_in(
-    activity_id: int, body: CheckInIn, sessions: SessionsDep, settings: SettingsDep, clock: ClockDep,
+    activity_id: ChainIdPath, body: CheckInIn, sessions: SessionsDep, settings: SettingsDep, clock: ClockDep,
     api_key: App, idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:  # fmt: skip
     """Checks a volunteer in after verifying the activity window, the geofence, the venue's
@@ -41,9 +42,9 @@ def check_in(
     )  # fmt: skip
 
 
-@router.post("/check-ins/{check_in_id}/check-out", response_model=CheckOutOut)
+@router.post("/check-ins/{check_in_id}/check-out", response_model=CheckOutOut, responses=CHAIN_WRITE)
 def check_out(
-    check_in_id: str, body: CheckOutIn, sessions: SessionsDep, settings: SettingsDep, chain: ChainDep,
+    check_in_id: CheckInIdPath, body: CheckOutIn, sessions: SessionsDep, settings: SettingsDep, chain: ChainDep,
     clock: ClockDep, api_key: App, idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:  # fmt: skip
     """Checks out: computes the service minutes and queues the signed hour attestation."""
