@@ -3,9 +3,10 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from yilian.relay.api import errors
+from yilian.relay.api.deps import json_bodies_only
 from yilian.relay.api.openapi import EVERY_OPERATION
 from yilian.relay.api.routes import (
     activities,
@@ -50,8 +51,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1.0",
         description="Verified volunteer check-ins to confirmed on-chain hours.",
         lifespan=lifespan,
+        dependencies=[Depends(json_bodies_only)],
     )
     errors.install(app)
-    for module in (volunteers, activities, checkins, attestations, merchants, certificates, stats, health):
+    for module in (volunteers, activities, checkins, attestations, merchants, certificates, stats):
         app.include_router(module.router, responses=EVERY_OPERATION)
+    app.include_router(health.router)  # its own answers, for probes and Prometheus
     return app

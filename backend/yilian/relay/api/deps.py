@@ -23,6 +23,20 @@ class Unauthorized(RelayError):
     code = "unauthorized"
 
 
+class UnsupportedMediaType(RelayError):
+    status = 415
+    code = "unsupported_media_type"
+
+
+def json_bodies_only(request: Request) -> None:
+    """A body the relay would not read as JSON is refused as such, not as a puzzling 422."""
+    if request.method not in ("POST", "PUT", "PATCH") or request.headers.get("content-length", "0") == "0":
+        return
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type != "application/json" and not media_type.endswith("+json"):
+        raise UnsupportedMediaType(f"send the body as application/json, not {media_type or 'no content type'!r}")
+
+
 def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 

@@ -93,8 +93,9 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def http_error(_: Request, error: HTTPException) -> JSONResponse:
         code = _HTTP_CODES.get(error.status_code, "bad_request" if error.status_code < 500 else "internal_error")
-        message = "the body is not valid JSON" if code == "invalid_json" else str(error.detail)
-        return JSONResponse(error_body(code, message), status_code=error.status_code, headers=error.headers)
+        if code == "invalid_json":  # the framework's 400 for a body that is not UTF-8: as any bad JSON
+            return _respond(422, code, "the body is not valid JSON (UTF-8)")
+        return JSONResponse(error_body(code, str(error.detail)), status_code=error.status_code, headers=error.headers)
 
     @app.exception_handler(Web3ValidationError)
     async def unencodable(_: Request, error: Web3ValidationError) -> JSONResponse:

@@ -29,6 +29,7 @@ _MEANING = {
     401: "No valid API key",
     403: "The key's role may not do this (`wrong_role`)",
     404: "The resource does not exist",
+    415: "The body is not `application/json` (`unsupported_media_type`)",
     409: "Conflicts with the current state, or the contract refused the values (`chain_rejected`)",
     422: "A value is out of bounds or breaks a rule; `details` names each field",
     500: "The relay failed (`internal_error`); logged, nothing internal is shown",
@@ -44,4 +45,5 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
 EVERY_OPERATION = problems(422, 500, 503)  # bounds, the relay's own failure, its dependencies
 AUTHENTICATED = problems(401, 403)
 READ_ONE = problems(401, 403, 404)
-CHAIN_WRITE = problems(401, 403, 404, 409)
+CHAIN_WRITE = problems(401, 403, 404, 409, 415)
+JSON_READ = problems(401, 403, 415)  # a POST that only reads (certificate verification)

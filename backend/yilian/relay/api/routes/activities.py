@@ -2,8 +2,9 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Body, Depends
 
+from yilian.relay.api import examples
 from yilian.relay.api.deps import ChainDep, ClockDep, SessionsDep, SettingsDep, SubmitterDep, require
 from yilian.relay.api.openapi import CHAIN_WRITE, READ_ONE
 from yilian.relay.api.presenters import activity_out
@@ -15,6 +16,7 @@ from yilian.relay.verification import current_code
 
 router = APIRouter(prefix="/v1", tags=["organisations and activities"])
 Organiser = Annotated[ApiKey, Depends(require("organiser"))]
+ActivityBody = Annotated[ActivityIn, Body(openapi_examples=examples.ACTIVITY)]
 
 
 @router.post("/organisations", status_code=201, response_model=OrganisationOut, responses=CHAIN_WRITE)
@@ -31,7 +33,7 @@ def create_organisation(
 
 @router.post("/activities", status_code=201, response_model=ActivityOut, responses=CHAIN_WRITE)
 def create_activity(
-    body: ActivityIn, sessions: SessionsDep, chain: ChainDep, submitter: SubmitterDep,
+    body: ActivityBody, sessions: SessionsDep, chain: ChainDep, submitter: SubmitterDep,
     settings: SettingsDep, _: Organiser,
 ) -> ActivityOut:  # fmt: skip
     """Creates an activity with its time window, geofence, per-volunteer cap and points per hour."""

@@ -9,7 +9,7 @@ from yilian.certificates.issue import issue_certificate
 from yilian.certificates.model import SignedCertificate
 from yilian.certificates.verify import verify_certificate
 from yilian.relay.api.deps import ChainDep, ClockDep, SessionsDep, SettingsDep, require
-from yilian.relay.api.openapi import AUTHENTICATED, READ_ONE
+from yilian.relay.api.openapi import CHAIN_WRITE, JSON_READ
 from yilian.relay.api.types import AppUserId, ChainId, Day
 from yilian.relay.db.models import ApiKey
 from yilian.relay.services.errors import Unprocessable
@@ -34,7 +34,7 @@ class VerificationOut(BaseModel):
     signer: str | None = Field(description="The address the signature recovers to")
 
 
-@router.post("", status_code=201, response_model=SignedCertificate, responses=READ_ONE)
+@router.post("", status_code=201, response_model=SignedCertificate, responses=CHAIN_WRITE)
 def issue(
     body: CertificateIn, sessions: SessionsDep, chain: ChainDep, settings: SettingsDep, clock: ClockDep,
     _: Annotated[ApiKey, Depends(require("organiser"))],
@@ -54,7 +54,7 @@ def issue(
         )  # fmt: skip
 
 
-@router.post("/verify", response_model=VerificationOut, responses=AUTHENTICATED)
+@router.post("/verify", response_model=VerificationOut, responses=JSON_READ)
 def verify(
     body: SignedCertificate, chain: ChainDep,
     _: Annotated[ApiKey, Depends(require("app", "organiser", "auditor"))],

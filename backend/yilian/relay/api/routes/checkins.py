@@ -2,9 +2,10 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Body, Depends
 from fastapi.responses import JSONResponse
 
+from yilian.relay.api import examples
 from yilian.relay.api.deps import ChainDep, ClockDep, SessionsDep, SettingsDep, event_time, require
 from yilian.relay.api.idempotency import run_idempotent
 from yilian.relay.api.openapi import CHAIN_WRITE
@@ -16,11 +17,13 @@ from yilian.relay.services import checkins
 
 router = APIRouter(prefix="/v1", tags=["check-ins"])
 App = Annotated[ApiKey, Depends(require("app"))]
+CheckInBody = Annotated[CheckInIn, Body(openapi_examples=examples.CHECK_IN)]
+CheckOutBody = Annotated[CheckOutIn, Body(openapi_examples=examples.CHECK_OUT)]
 
 
 @router.post("/activities/{activity_id}/check-ins", status_code=201, response_model=CheckInOut, responses=CHAIN_WRITE)
 def check_in(
-    activity_id: ChainIdPath, body: CheckInIn, sessions: SessionsDep, settings: SettingsDep, clock: ClockDep,
+    activity_id: ChainIdPath, body: CheckInBody, sessions: SessionsDep, settings: SettingsDep, clock: ClockDep,
     api_key: App, idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:  # fmt: skip
     """Checks a volunteer in after verifying the activity window, the geofence, the venue's
@@ -44,7 +47,7 @@ def check_in(
 
 @router.post("/check-ins/{check_in_id}/check-out", response_model=CheckOutOut, responses=CHAIN_WRITE)
 def check_out(
-    check_in_id: CheckInIdPath, body: CheckOutIn, sessions: SessionsDep, settings: SettingsDep, chain: ChainDep,
+    check_in_id: CheckInIdPath, body: CheckOutBody, sessions: SessionsDep, settings: SettingsDep, chain: ChainDep,
     clock: ClockDep, api_key: App, idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:  # fmt: skip
     """Checks out: computes the service minutes and queues the signed hour attestation."""

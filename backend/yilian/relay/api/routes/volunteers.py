@@ -3,10 +3,11 @@
 import contextlib
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Body, Depends
 from fastapi.responses import JSONResponse
 from web3.exceptions import Web3Exception
 
+from yilian.relay.api import examples
 from yilian.relay.api.deps import ChainDep, SessionsDep, SettingsDep, SubmitterDep, require
 from yilian.relay.api.idempotency import run_idempotent
 from yilian.relay.api.openapi import CHAIN_WRITE, READ_ONE
@@ -22,7 +23,7 @@ router = APIRouter(prefix="/v1/volunteers", tags=["volunteers"])
 
 @router.post("", status_code=201, response_model=VolunteerOut, responses=CHAIN_WRITE)
 def register_volunteer(
-    body: VolunteerIn,
+    body: Annotated[VolunteerIn, Body(openapi_examples=examples.REGISTRATION)],
     sessions: SessionsDep,
     chain: ChainDep,
     submitter: SubmitterDep,
