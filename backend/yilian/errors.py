@@ -5,15 +5,19 @@ command-line tools print the message and exit with their code. Raised by service
 helpers and the certificates alike.
 """
 
+from typing import Any
+
 
 class YilianError(Exception):
-    """A request the project refuses; subclasses say what kind of refusal."""
+    """A request the project refuses; subclasses say what kind of refusal. `details`: per-field
+    problems or the decoded contract error, for programs."""
 
     code = "bad_request"
 
-    def __init__(self, message: str, *, code: str | None = None) -> None:
+    def __init__(self, message: str, *, code: str | None = None, details: list[dict[str, Any]] | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.details = details
         if code is not None:
             self.code = code
 
@@ -36,6 +40,17 @@ class Conflict(YilianError):
 
 class Unprocessable(YilianError):
     code = "unprocessable"
+
+
+class UnsupportedMediaType(YilianError):
+    code = "unsupported_media_type"
+
+
+class ChainRejected(Conflict):
+    """The contract refused the call (a custom-error revert): the request's values, not the chain's
+    health. `details` carries the decoded error's name and values."""
+
+    code = "chain_rejected"
 
 
 class RateLimited(YilianError):

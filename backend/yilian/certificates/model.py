@@ -27,10 +27,10 @@ class _Frozen(BaseModel):
 # Verification sends these values to the chain: out-of-range ones are refused on input.
 Address = Annotated[str, Field(pattern=r"^0x[0-9a-fA-F]{40}$")]
 Bytes32 = Annotated[str, Field(pattern=r"^0x[0-9a-f]{64}$")]
-Uint16 = Annotated[int, Field(ge=0, lt=2**16)]
-Uint32 = Annotated[int, Field(ge=0, lt=2**32)]
-Uint40 = Annotated[int, Field(ge=0, lt=2**40)]
-Uint64 = Annotated[int, Field(ge=0, lt=2**64)]
+Uint16 = Annotated[int, Field(ge=0, le=2**16 - 1)]
+Uint32 = Annotated[int, Field(ge=0, le=2**32 - 1)]
+Uint40 = Annotated[int, Field(ge=0, le=2**40 - 1)]
+Uint64 = Annotated[int, Field(ge=0, le=2**64 - 1)]
 
 
 class Issuer(_Frozen):

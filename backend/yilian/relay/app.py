@@ -3,9 +3,11 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from yilian.relay.api import errors
+from yilian.relay.api.deps import json_bodies_only
+from yilian.relay.api.openapi import EVERY_OPERATION
 from yilian.relay.api.routes import (
     activities,
     attestations,
@@ -54,11 +56,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1.0",
         description="Verified volunteer check-ins to confirmed on-chain hours.",
         lifespan=lifespan,
+        dependencies=[Depends(json_bodies_only)],
     )
     errors.install(app)
     for module in (
         volunteers, activities, attesters, lockouts, checkins, attestations, merchants, certificates, stats,
-        time_bank, health,
+        time_bank,
     ):  # fmt: skip
-        app.include_router(module.router)
+        app.include_router(module.router, responses=EVERY_OPERATION)
+    app.include_router(health.router)  # its own answers, for probes and Prometheus
     return app

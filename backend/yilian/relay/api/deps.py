@@ -5,9 +5,12 @@ import time
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials
 from sqlalchemy.orm import Session, sessionmaker
 
+from yilian.errors import UnsupportedMediaType
+from yilian.relay.api.openapi import api_key_header, bearer
 from yilian.relay.auth import find_api_key
 from yilian.relay.config import Settings
 from yilian.relay.db.models import ApiKey
@@ -15,6 +18,15 @@ from yilian.relay.services.chain import RelayChain
 from yilian.relay.services.errors import Forbidden, Unauthorized
 from yilian.relay.services.statistics import Statistics
 from yilian.relay.services.transactions import Submitter
+
+
+def json_bodies_only(request: Request) -> None:
+    """A body the relay would not read as JSON is refused as such, not as a puzzling 422."""
+    if request.method not in ("POST", "PUT", "PATCH") or request.headers.get("content-length", "0") == "0":
+        return
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type != "application/json" and not media_type.endswith("+json"):
+        raise UnsupportedMediaType(f"send the body as application/json, not {media_type or 'no content type'!r}")
 
 
 def get_settings(request: Request) -> Settings:
@@ -54,10 +66,10 @@ def require(*roles: str) -> Callable[..., ApiKey]:
 
     def dependency(
         sessions: SessionsDep,
-        authorization: Annotated[str | None, Header()] = None,
-        x_api_key: Annotated[str | None, Header()] = None,
+        bearer_key: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)] = None,
+        header_key: Annotated[str | None, Security(api_key_header)] = None,
     ) -> ApiKey:
-        presented = x_api_key or (authorization or "").removeprefix("Bearer ").strip()
+        presented = header_key or (bearer_key.credentials.strip() if bearer_key else "")
         key = _admitted_key(sessions, presented) if presented else None
         if key is None:
             raise Unauthorized("a valid API key is required (Authorization: Bearer …)")

@@ -2,6 +2,20 @@
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from yilian.relay.api.types import (
+    AccuracyM,
+    AddressText,
+    AppUserId,
+    ChainId,
+    Latitude,
+    Longitude,
+    Minutes,
+    Name,
+    RadiusM,
+    Reason,
+    Uint16,
+    UnixTime,
+)
 from yilian.relay.verification import FaceAssertion
 
 
@@ -11,11 +25,10 @@ class IdentityIn(BaseModel):
 
 
 class VolunteerIn(BaseModel):
-    app_user_id: str = Field(
-        min_length=1, max_length=100,
-        description="NFKC-normalised; spaces, control, format and zero-width characters refused",
-    )  # fmt: skip
-    address: str | None = Field(None, description="The volunteer's own wallet; omit for a relay-held key")
+    app_user_id: AppUserId = Field(
+        description="NFKC-normalised; spaces, control, format and zero-width characters refused"
+    )
+    address: AddressText | None = Field(None, description="The volunteer's own wallet; omit for a relay-held key")
     identity: IdentityIn
 
 
@@ -29,15 +42,15 @@ class VolunteerOut(BaseModel):
     identity_hash: str
     chain_tx: str | None = None
     minutes_served: int | None = None
-    yicoin_balance: int | None = Field(None, description="益币 base units (2 decimals)")
+    yicoin_balance: int | None = Field(None, description="益币 in 0.01 units (2 decimals): 150 = 1.50 益币")
 
 
 class SuspendIn(BaseModel):
-    reason: str = Field(min_length=1, max_length=200)
+    reason: Reason
 
 
 class OrganisationIn(BaseModel):
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
 
 
 class OrganisationOut(BaseModel):
@@ -47,20 +60,20 @@ class OrganisationOut(BaseModel):
 
 
 class GeofenceIn(BaseModel):
-    latitude: float
-    longitude: float
-    radius_m: float = Field(gt=0)
+    latitude: Latitude
+    longitude: Longitude
+    radius_m: RadiusM
 
 
 class ActivityIn(BaseModel):
-    organisation_id: int
-    name: str = Field(min_length=1, max_length=200)
-    category: int = Field(0, ge=0, le=65535)
-    starts_at: int
-    ends_at: int
+    organisation_id: ChainId
+    name: Name
+    category: Uint16 = 0
+    starts_at: UnixTime
+    ends_at: UnixTime
     geofence: GeofenceIn
-    minute_cap: int = Field(gt=0, le=2**32 - 1)
-    points_per_hour: int = Field(ge=0, le=65535)
+    minute_cap: Minutes = Field(description="Most minutes one volunteer can be credited in this activity")
+    points_per_hour: Uint16 = Field(description="益币 per hour of service (whole 益币), up to the registry's ceiling")
     face_at_check_out: bool = Field(False, description="Check-out needs a fresh face assertion too")
 
 
@@ -84,17 +97,17 @@ class SigninCodeOut(BaseModel):
 
 
 class LocationIn(BaseModel):
-    latitude: float
-    longitude: float
-    accuracy_m: float
+    latitude: Latitude
+    longitude: Longitude
+    accuracy_m: AccuracyM
 
 
 class CheckInIn(BaseModel):
-    app_user_id: str
+    app_user_id: AppUserId
     location: LocationIn
     signin_code: str = Field(min_length=1, max_length=12)
     face_assertion: FaceAssertion
-    client_time: int | None = Field(
+    client_time: UnixTime | None = Field(
         None,
         description="When the app read the code and face (unix s); may be earlier than the relay's receipt "
         "by at most max_client_backdate_s. The session starts at the relay's receipt regardless.",
@@ -116,19 +129,19 @@ class CheckInOut(BaseModel):
 
 
 class CheckOutIn(BaseModel):
-    app_user_id: str
+    app_user_id: AppUserId
     location: LocationIn | None = Field(None, description="Required unless left_at_last_presence; inside the fence")
     face_assertion: FaceAssertion | None = Field(None, description="Required where the activity has face_at_check_out")
     left_at_last_presence: bool = Field(
         False, description="The volunteer left: end the session at the last verified presence, never later"
     )
-    client_time: int | None = Field(
+    client_time: UnixTime | None = Field(
         None, description="An offline app's check-out time: only earlier than receipt, by max_client_backdate_s at most"
     )
 
 
 class PresenceIn(BaseModel):
-    app_user_id: str
+    app_user_id: AppUserId
     location: LocationIn
 
 
@@ -139,7 +152,7 @@ class LockoutOut(BaseModel):
 
 
 class LiftIn(BaseModel):
-    app_user_id: str | None = Field(None, description="Lift one volunteer's failures; omit for everyone's")
+    app_user_id: AppUserId | None = Field(None, description="Lift one volunteer's failures; omit for everyone's")
 
 
 class LiftOut(BaseModel):

@@ -6,15 +6,18 @@ them too, so a call whose receipt the API stopped waiting for is still confirmed
 
 import contextlib
 import time
+from collections.abc import Sequence
 
+from eth_typing import ABIElement
 from sqlalchemy.orm import Session, sessionmaker
 from web3.contract.contract import ContractFunction
-from web3.exceptions import TransactionNotFound, Web3Exception
+from web3.exceptions import ContractLogicError, TransactionNotFound, Web3Exception, Web3ValidationError
 from web3.types import TxReceipt
 
+from yilian.chain.contract_output import decode_revert
 from yilian.relay.db.models import ChainTx
 from yilian.relay.db.session import transaction
-from yilian.relay.services.errors import ChainUnavailable
+from yilian.relay.services.errors import ChainRejected, ChainUnavailable, Unprocessable
 from yilian.relay.services.transactions import Submitter
 
 ADMIN_CALL_GAS = 400_000
@@ -25,6 +28,31 @@ def record_call(db: Session, submitter: Submitter, kind: str, call: ContractFunc
         return submitter.record(
             db, kind=kind, to=call.address, data=call._encode_transaction_data(), gas=ADMIN_CALL_GAS
         )
+    except Web3ValidationError as error:
+        raise Unprocessable("a value does not fit the contract's types", code="invalid_chain_argument") from error
+    except (Web3Exception, OSError) as error:
+        raise ChainUnavailable(f"the chain is not reachable ({type(error).__name__})") from error
+
+
+def rejection(error: ContractLogicError, abi: Sequence[ABIElement]) -> ChainRejected:
+    """A revert as the API answers it: the custom error's name and values, or web3's text."""
+    revert = decode_revert(error, abi)
+    if revert is None:
+        return ChainRejected(f"the contract refused the call: {error.message or 'no reason given'}")
+    values = {key: str(value) for key, value in revert.values.items()}  # uint256 exceeds JSON numbers
+    detail = {"loc": [], "code": revert.name, "message": str(revert), "values": values}
+    return ChainRejected(f"the contract refused the call: {revert}", details=[detail])
+
+
+def preflight(submitter: Submitter, call: ContractFunction) -> None:
+    """Asks the node before a nonce is spent: a refusal caused by the request's values is the
+    client's answer (409 with the custom error), not a transaction that reverts on chain."""
+    try:
+        call.call({"from": submitter.account.address})
+    except Web3ValidationError as error:
+        raise Unprocessable("a value does not fit the contract's types", code="invalid_chain_argument") from error
+    except ContractLogicError as error:
+        raise rejection(error, call.contract_abi) from None
     except (Web3Exception, OSError) as error:
         raise ChainUnavailable(f"the chain is not reachable ({type(error).__name__})") from error
 
@@ -32,6 +60,7 @@ def record_call(db: Session, submitter: Submitter, kind: str, call: ContractFunc
 def send_and_wait(
     sessions: sessionmaker[Session], submitter: Submitter, kind: str, call: ContractFunction, timeout_s: float
 ) -> TxReceipt:
+    preflight(submitter, call)
     with transaction(sessions) as db:
         row = record_call(db, submitter, kind, call)
     return broadcast_and_wait(submitter, row, timeout_s)

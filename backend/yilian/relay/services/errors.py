@@ -2,6 +2,7 @@
 each kind to an HTTP status once, at the edge (relay/api/errors.py)."""
 
 from yilian.errors import (
+    ChainRejected,
     ChainUnavailable,
     Conflict,
     Forbidden,
@@ -14,6 +15,7 @@ from yilian.errors import (
 from yilian.errors import YilianError as RelayError
 
 __all__ = [
+    "ChainRejected",
     "ChainUnavailable",
     "Conflict",
     "Forbidden",

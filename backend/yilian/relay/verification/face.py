@@ -67,7 +67,7 @@ class FaceAssertion(BaseModel):
     model_config = ConfigDict(strict=True, frozen=True, extra="forbid")
 
     volunteer: Address
-    verified_at: int = Field(ge=0, lt=2**64)
+    verified_at: int = Field(ge=0, le=2**64 - 1)
     score: int = Field(ge=0, le=MAX_SCORE)
     nonce: Bytes32Hex
     signature: SignatureHex

@@ -5,11 +5,14 @@ activities and reads their codes; anything else is 403 `other_organisation`."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Body, Depends
 
+from yilian.relay.api import examples
 from yilian.relay.api.deps import ChainDep, ClockDep, SessionsDep, SettingsDep, SubmitterDep, require
+from yilian.relay.api.openapi import CHAIN_WRITE, READ_ONE
 from yilian.relay.api.presenters import activity_out
 from yilian.relay.api.schemas import ActivityIn, ActivityOut, OrganisationIn, OrganisationOut, SigninCodeOut
+from yilian.relay.api.types import ChainIdPath
 from yilian.relay.db.models import ApiKey
 from yilian.relay.services import activities
 from yilian.relay.services.access import require_activity_access, require_organisation
@@ -17,9 +20,10 @@ from yilian.relay.verification import current_code
 
 router = APIRouter(prefix="/v1", tags=["organisations and activities"])
 Organiser = Annotated[ApiKey, Depends(require("organiser"))]
+ActivityBody = Annotated[ActivityIn, Body(openapi_examples=examples.ACTIVITY)]
 
 
-@router.post("/organisations", status_code=201, response_model=OrganisationOut)
+@router.post("/organisations", status_code=201, response_model=OrganisationOut, responses=CHAIN_WRITE)
 def create_organisation(
     body: OrganisationIn, sessions: SessionsDep, chain: ChainDep, submitter: SubmitterDep,
     settings: SettingsDep, _: Annotated[ApiKey, Depends(require("admin"))],
@@ -34,9 +38,9 @@ def create_organisation(
     return OrganisationOut(id=organisation.id, name=organisation.name, profile_hash=organisation.profile_hash)
 
 
-@router.post("/activities", status_code=201, response_model=ActivityOut)
+@router.post("/activities", status_code=201, response_model=ActivityOut, responses=CHAIN_WRITE)
 def create_activity(
-    body: ActivityIn, sessions: SessionsDep, chain: ChainDep, submitter: SubmitterDep,
+    body: ActivityBody, sessions: SessionsDep, chain: ChainDep, submitter: SubmitterDep,
     settings: SettingsDep, key: Organiser,
 ) -> ActivityOut:  # fmt: skip
     """Creates an activity with its time window, geofence, per-volunteer cap and points per hour,
@@ -54,9 +58,11 @@ def create_activity(
     return activity_out(activities.create_activity(sessions, chain, submitter, terms, settings.receipt_timeout_s))
 
 
-@router.get("/activities/{activity_id}", response_model=ActivityOut)
+@router.get("/activities/{activity_id}", response_model=ActivityOut, responses=READ_ONE)
 def read_activity(
-    activity_id: int, sessions: SessionsDep, key: Annotated[ApiKey, Depends(require("app", "organiser", "auditor"))]
+    activity_id: ChainIdPath,
+    sessions: SessionsDep,
+    key: Annotated[ApiKey, Depends(require("app", "organiser", "auditor"))],
 ) -> ActivityOut:
     """An activity; an organiser key reads only its own organisation's."""
     with sessions() as session:
@@ -65,22 +71,20 @@ def read_activity(
     return activity_out(activity)
 
 
-@router.post("/activities/{activity_id}/close", response_model=ActivityOut)
+@router.post("/activities/{activity_id}/close", response_model=ActivityOut, responses=CHAIN_WRITE)
 def close_activity(
-    activity_id: int, sessions: SessionsDep, chain: ChainDep, submitter: SubmitterDep,
+    activity_id: ChainIdPath, sessions: SessionsDep, chain: ChainDep, submitter: SubmitterDep,
     settings: SettingsDep, key: Organiser,
 ) -> ActivityOut:  # fmt: skip
     """Closes an activity of the key's organisation: no more check-ins; on chain its window ends now."""
-    with sessions() as session:
-        require_activity_access(key, activities.get_activity(session, activity_id))
-    return activity_out(
-        activities.close_activity(sessions, chain, submitter, activity_id, settings.receipt_timeout_s)
-    )
+    with sessions() as db:
+        require_activity_access(key, activities.get_activity(db, activity_id))
+    return activity_out(activities.close_activity(sessions, chain, submitter, activity_id, settings.receipt_timeout_s))
 
 
-@router.get("/activities/{activity_id}/signin-code", response_model=SigninCodeOut)
+@router.get("/activities/{activity_id}/signin-code", response_model=SigninCodeOut, responses=READ_ONE)
 def signin_code(
-    activity_id: int, sessions: SessionsDep, settings: SettingsDep, clock: ClockDep, key: Organiser
+    activity_id: ChainIdPath, sessions: SessionsDep, settings: SettingsDep, clock: ClockDep, key: Organiser
 ) -> SigninCodeOut:
     """The code to show at the venue now; it rotates every `signin_period_s` seconds. Only for
     the activity's own organisation."""

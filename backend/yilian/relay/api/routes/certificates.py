@@ -1,6 +1,5 @@
 """Volunteer service certificates (志愿服务证明): issued by organisers, verified by anyone."""
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
@@ -9,6 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from yilian.certificates.model import SignedCertificate
 from yilian.certificates.verify import verify_certificate
 from yilian.relay.api.deps import ChainDep, ClockDep, SessionsDep, SettingsDep, require
+from yilian.relay.api.openapi import CHAIN_WRITE, JSON_READ
+from yilian.relay.api.types import AppUserId, ChainId, Day
 from yilian.relay.db.models import ApiKey
 from yilian.relay.services.access import require_organisation
 from yilian.relay.services.certificates import issue_certificate
@@ -21,10 +22,10 @@ router = APIRouter(prefix="/v1/certificates", tags=["certificates"])
 class CertificateIn(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
-    app_user_id: str
-    organisation_id: int = Field(description="The issuing organisation: its activities are certified")
-    period_from: date = Field(alias="from")
-    period_to: date = Field(alias="to")
+    app_user_id: AppUserId
+    organisation_id: ChainId = Field(description="The issuing organisation: its activities are certified")
+    period_from: Day = Field(alias="from")
+    period_to: Day = Field(alias="to")
 
 
 class VerificationOut(BaseModel):
@@ -34,7 +35,7 @@ class VerificationOut(BaseModel):
     signer: str | None = Field(description="The address the signature recovers to")
 
 
-@router.post("", status_code=201, response_model=SignedCertificate)
+@router.post("", status_code=201, response_model=SignedCertificate, responses=CHAIN_WRITE)
 def issue(
     body: CertificateIn, sessions: SessionsDep, chain: ChainDep, settings: SettingsDep, clock: ClockDep,
     key: Annotated[ApiKey, Depends(require("organiser"))],
@@ -46,7 +47,7 @@ def issue(
     require_organisation(key, body.organisation_id)
     try:
         period = Period(body.period_from, body.period_to)
-    except ValueError as error:
+    except (ValueError, OverflowError) as error:
         raise Unprocessable(str(error), code="invalid_period") from error
     with sessions() as db:
         return issue_certificate(
@@ -56,7 +57,7 @@ def issue(
         )  # fmt: skip
 
 
-@router.post("/verify", response_model=VerificationOut)
+@router.post("/verify", response_model=VerificationOut, responses=JSON_READ)
 def verify(
     body: SignedCertificate, chain: ChainDep,
     _: Annotated[ApiKey, Depends(require("app", "organiser", "auditor"))],

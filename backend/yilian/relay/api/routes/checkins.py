@@ -17,11 +17,13 @@ Rules every answer follows:
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header
+from fastapi import APIRouter, Body, Depends
 from fastapi.responses import JSONResponse
 
+from yilian.relay.api import examples
 from yilian.relay.api.deps import ChainDep, ClockDep, SessionsDep, SettingsDep, require
 from yilian.relay.api.idempotency import run_idempotent
+from yilian.relay.api.openapi import CHAIN_WRITE, READ_ONE
 from yilian.relay.api.presenters import check_in_response
 from yilian.relay.api.schemas import (
     AttestationOut,
@@ -32,6 +34,7 @@ from yilian.relay.api.schemas import (
     LocationIn,
     PresenceIn,
 )  # fmt: skip
+from yilian.relay.api.types import ChainIdPath, CheckInIdPath, IdempotencyKey
 from yilian.relay.db.models import ApiKey
 from yilian.relay.db.session import transaction
 from yilian.relay.services import checkins
@@ -39,16 +42,17 @@ from yilian.relay.services.attempts import counting_failures
 
 router = APIRouter(prefix="/v1", tags=["check-ins"])
 App = Annotated[ApiKey, Depends(require("app"))]
-IdempotencyKey = Annotated[str | None, Header()]
+CheckInBody = Annotated[CheckInIn, Body(openapi_examples=examples.CHECK_IN)]
+CheckOutBody = Annotated[CheckOutIn, Body(openapi_examples=examples.CHECK_OUT)]
 
 
 def _location(body: LocationIn) -> checkins.Location:
     return checkins.Location(body.latitude, body.longitude, body.accuracy_m)
 
 
-@router.post("/activities/{activity_id}/check-ins", status_code=201, response_model=CheckInOut)
+@router.post("/activities/{activity_id}/check-ins", status_code=201, response_model=CheckInOut, responses=CHAIN_WRITE)
 def check_in(
-    activity_id: int, body: CheckInIn, sessions: SessionsDep, settings: SettingsDep, clock: ClockDep,
+    activity_id: ChainIdPath, body: CheckInBody, sessions: SessionsDep, settings: SettingsDep, clock: ClockDep,
     api_key: App, idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:  # fmt: skip
     """Checks a volunteer in after verifying the activity window, the geofence, the venue's
@@ -72,9 +76,9 @@ def check_in(
         )  # fmt: skip
 
 
-@router.post("/check-ins/{check_in_id}/presence", response_model=CheckInOut)
+@router.post("/check-ins/{check_in_id}/presence", response_model=CheckInOut, responses=READ_ONE)
 def presence(
-    check_in_id: str, body: PresenceIn, sessions: SessionsDep, settings: SettingsDep, clock: ClockDep, _: App
+    check_in_id: CheckInIdPath, body: PresenceIn, sessions: SessionsDep, settings: SettingsDep, clock: ClockDep, _: App
 ) -> CheckInOut:
     """A presence ping during the session: an in-fence position, recorded at the relay's clock,
     becomes the session's last verified presence (what `left_at_last_presence` and the relay's
@@ -87,9 +91,9 @@ def presence(
         return check_in_response(visit, body.app_user_id)
 
 
-@router.post("/check-ins/{check_in_id}/check-out", response_model=CheckOutOut)
+@router.post("/check-ins/{check_in_id}/check-out", response_model=CheckOutOut, responses=CHAIN_WRITE)
 def check_out(
-    check_in_id: str, body: CheckOutIn, sessions: SessionsDep, settings: SettingsDep, chain: ChainDep,
+    check_in_id: CheckInIdPath, body: CheckOutBody, sessions: SessionsDep, settings: SettingsDep, chain: ChainDep,
     clock: ClockDep, api_key: App, idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:  # fmt: skip
     """Checks out inside the fence (with a fresh face assertion where the activity asks for one),

@@ -1,8 +1,9 @@
 """Liveness of the relay's two dependencies, and Prometheus metrics."""
 
 from fastapi import APIRouter
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel
 from sqlalchemy import text
 
 from yilian.relay.api.deps import ChainDep, SessionsDep
@@ -10,7 +11,13 @@ from yilian.relay.api.deps import ChainDep, SessionsDep
 router = APIRouter(tags=["operations"])
 
 
-@router.get("/healthz")
+class HealthOut(BaseModel):
+    status: str
+    database: bool
+    chain: bool
+
+
+@router.get("/healthz", response_model=HealthOut, responses={503: {"model": HealthOut, "description": "degraded"}})
 def healthz(sessions: SessionsDep, chain: ChainDep) -> JSONResponse:
     """200 when the database and the chain both answer, 503 otherwise, saying which."""
     checks = {"database": _ok(lambda: _ping_database(sessions)), "chain": _ok(lambda: chain.w3.eth.block_number)}
@@ -18,7 +25,7 @@ def healthz(sessions: SessionsDep, chain: ChainDep) -> JSONResponse:
     return JSONResponse({"status": "ok" if healthy else "degraded", **checks}, status_code=200 if healthy else 503)
 
 
-@router.get("/metrics")
+@router.get("/metrics", response_class=PlainTextResponse)
 def metrics() -> Response:
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 

@@ -20,7 +20,18 @@ from yilian.relay.api.deps import (
     SubmitterDep,
     require,
 )
+from yilian.relay.api.openapi import CHAIN_WRITE
 from yilian.relay.api.schemas import SuspendIn
+from yilian.relay.api.types import (
+    MAX_UINT32,
+    MAX_UINT128,
+    AddressPath,
+    AddressText,
+    AppUserIdPath,
+    Bytes32Hex,
+    Name,
+    UnixTime,
+)
 from yilian.relay.db.models import ApiKey
 from yilian.relay.db.session import transaction
 from yilian.relay.services import merchants
@@ -30,13 +41,13 @@ from yilian.relay.verification import FaceAssertion
 router = APIRouter(prefix="/v1", tags=["merchants and vouchers"])
 Admin = Annotated[ApiKey, Depends(require("admin"))]
 App = Annotated[ApiKey, Depends(require("app"))]
-YICOIN_UNITS = "益币 base units (2 decimals): 500 = 5.00 益币"
+YICOIN_UNITS = "益币 in 0.01 units (2 decimals): 500 = 5.00 益币"
 
 
 class MerchantIn(BaseModel):
-    address: str = Field(description="The merchant's own wallet address")
+    address: AddressText = Field(description="The merchant's own wallet address")
     kind: Literal["business", "public_benefit"]
-    name: str = Field(min_length=1, max_length=200, description="keccak256 of it is the profile hash")
+    name: Name = Field(description="keccak256 of it is the profile hash")
 
 
 class MerchantOut(BaseModel):
@@ -49,12 +60,11 @@ class MerchantOut(BaseModel):
 
 
 class OfferIn(BaseModel):
-    price: int = Field(gt=0, lt=2**128, description=f"Per item, in {YICOIN_UNITS}")
-    stock: int = Field(ge=0, lt=2**32)
-    valid_from: int = Field(ge=0, lt=2**40, description="Unix seconds")
-    valid_until: int = Field(ge=0, lt=2**40, description="Unix seconds")
-    metadata_hash: str = Field(
-        pattern=r"^0x[0-9a-fA-F]{64}$",
+    price: int = Field(ge=1, le=MAX_UINT128, description=f"Per item, in {YICOIN_UNITS}")
+    stock: int = Field(ge=0, le=MAX_UINT32)
+    valid_from: UnixTime
+    valid_until: UnixTime
+    metadata_hash: Bytes32Hex = Field(
         description="keccak-256 of the offer's metadata document, as "
         "`yilian merchant offers create --metadata-file` computes it",
     )
@@ -73,9 +83,9 @@ class OfferOut(BaseModel):
 
 
 class VoucherIn(BaseModel):
-    offer_id: int = Field(ge=1, lt=2**64)
-    quantity: int = Field(ge=1, lt=2**32)
-    max_amount: int | None = Field(None, ge=1, lt=2**256, description=f"Default: price × quantity; {YICOIN_UNITS}")
+    offer_id: int = Field(ge=1, le=2**64 - 1)
+    quantity: int = Field(ge=1, le=MAX_UINT32)
+    max_amount: int | None = Field(None, ge=1, le=2**256 - 1, description=f"Default: price × quantity; {YICOIN_UNITS}")
     valid_for_s: int = Field(600, ge=30, le=7 * 86_400, description="Until the voucher expires")
     voucher_nonce: str | None = Field(
         None, pattern=r"^[0-9]{1,78}$", description="The voucher's 256-bit nonce, chosen by the app (decimal)"
@@ -97,7 +107,7 @@ class VoucherOut(BaseModel):
     deadline: int
 
 
-@router.post("/merchants", status_code=201, response_model=MerchantOut)
+@router.post("/merchants", status_code=201, response_model=MerchantOut, responses=CHAIN_WRITE)
 def register_merchant(
     body: MerchantIn, sessions: SessionsDep, chain: ChainDep, submitter: SubmitterDep,
     settings: SettingsDep, _: Admin,
@@ -110,9 +120,9 @@ def register_merchant(
     return MerchantOut(**asdict(record))
 
 
-@router.post("/merchants/{address}/suspend", response_model=MerchantOut)
+@router.post("/merchants/{address}/suspend", response_model=MerchantOut, responses=CHAIN_WRITE)
 def suspend_merchant(
-    address: str, body: SuspendIn, sessions: SessionsDep, chain: ChainDep, submitter: SubmitterDep,
+    address: AddressPath, body: SuspendIn, sessions: SessionsDep, chain: ChainDep, submitter: SubmitterDep,
     settings: SettingsDep, _: Admin,
 ) -> MerchantOut:  # fmt: skip
     """Suspends a merchant: volunteers can no longer redeem there; it may still settle."""
@@ -123,9 +133,9 @@ def suspend_merchant(
     return MerchantOut(**asdict(record))
 
 
-@router.post("/merchants/{address}/offers", status_code=201, response_model=OfferOut)
+@router.post("/merchants/{address}/offers", status_code=201, response_model=OfferOut, responses=CHAIN_WRITE)
 def create_offer(
-    address: str, body: OfferIn, sessions: SessionsDep, chain: ChainDep, submitter: SubmitterDep,
+    address: AddressPath, body: OfferIn, sessions: SessionsDep, chain: ChainDep, submitter: SubmitterDep,
     settings: SettingsDep, _: Admin,
 ) -> OfferOut:  # fmt: skip
     """Publishes an offer for a merchant, e.g. a public-benefit provider's wetland-park tickets."""
@@ -143,9 +153,9 @@ def create_offer(
     )  # fmt: skip
 
 
-@router.post("/volunteers/{app_user_id}/vouchers", status_code=201, response_model=VoucherOut)
+@router.post("/volunteers/{app_user_id}/vouchers", status_code=201, response_model=VoucherOut, responses=CHAIN_WRITE)
 def issue_voucher(
-    app_user_id: str, body: VoucherIn, sessions: SessionsDep, chain: ChainDep,
+    app_user_id: AppUserIdPath, body: VoucherIn, sessions: SessionsDep, chain: ChainDep,
     settings: SettingsDep, clock: ClockDep, _: App,
 ) -> VoucherOut:  # fmt: skip
     """Signs a redemption voucher for a custodial volunteer (the relay holds their key), only with

@@ -2,13 +2,16 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header
+from fastapi import APIRouter, Body, Depends
 from fastapi.responses import JSONResponse
 
+from yilian.relay.api import examples
 from yilian.relay.api.deps import ChainDep, SessionsDep, SettingsDep, SubmitterDep, require
 from yilian.relay.api.idempotency import run_idempotent
+from yilian.relay.api.openapi import CHAIN_WRITE, READ_ONE
 from yilian.relay.api.presenters import volunteer_out
 from yilian.relay.api.schemas import SuspendIn, VolunteerIn, VolunteerOut
+from yilian.relay.api.types import AppUserIdPath, IdempotencyKey
 from yilian.relay.db.models import ApiKey, ChainTx
 from yilian.relay.services import volunteers
 from yilian.relay.services.access import require_volunteer_access
@@ -17,15 +20,15 @@ from yilian.relay.services.chain_calls import broadcast_recorded
 router = APIRouter(prefix="/v1/volunteers", tags=["volunteers"])
 
 
-@router.post("", status_code=201, response_model=VolunteerOut)
+@router.post("", status_code=201, response_model=VolunteerOut, responses=CHAIN_WRITE)
 def register_volunteer(
-    body: VolunteerIn,
+    body: Annotated[VolunteerIn, Body(openapi_examples=examples.REGISTRATION)],
     sessions: SessionsDep,
     chain: ChainDep,
     submitter: SubmitterDep,
     settings: SettingsDep,
     api_key: Annotated[ApiKey, Depends(require("app"))],
-    idempotency_key: Annotated[str | None, Header()] = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Registers a volunteer off chain and on chain (the registry gets only the identity hash).
     Without `address`, the relay creates and keeps an encrypted key for the volunteer.
@@ -54,9 +57,9 @@ def register_volunteer(
     return response
 
 
-@router.get("/{app_user_id}", response_model=VolunteerOut)
+@router.get("/{app_user_id}", response_model=VolunteerOut, responses=READ_ONE)
 def read_volunteer(
-    app_user_id: str,
+    app_user_id: AppUserIdPath,
     sessions: SessionsDep,
     chain: ChainDep,
     key: Annotated[ApiKey, Depends(require("app", "organiser", "auditor"))],
@@ -70,15 +73,15 @@ def read_volunteer(
     return volunteer_out(volunteer, minutes_served=minutes_served, yicoin_balance=yicoin_balance)
 
 
-@router.post("/{app_user_id}/suspend", response_model=VolunteerOut)
+@router.post("/{app_user_id}/suspend", response_model=VolunteerOut, responses=CHAIN_WRITE)
 def suspend_volunteer(
-    app_user_id: str,
+    app_user_id: AppUserIdPath,
     body: SuspendIn,
     sessions: SessionsDep,
     chain: ChainDep,
     submitter: SubmitterDep,
     api_key: Annotated[ApiKey, Depends(require("organiser"))],
-    idempotency_key: Annotated[str | None, Header()] = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Suspends a volunteer: no new check-ins here, no new hours on chain. An organiser key may
     suspend only volunteers who checked in at its organisation's activities (admin: anyone)."""
