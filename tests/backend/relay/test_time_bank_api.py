@@ -124,5 +124,6 @@ def test_a_gift_without_a_confirmed_family_link_is_refused(scenario: Scenario) -
     prepared = prepare(scenario, holder, "FamilyGift", **terms)
     face = scenario.face.assert_match(holder["address"], int(scenario.relay.clock()), 9500, nonce=prepared["digest"])
     response = approve(scenario, holder, prepared, terms, face_assertion=face.model_dump())
-    assert response.status_code in (409, 422, 503), response.text
+    assert_error(response, 409, "chain_rejected")
+    assert response.json()["details"][0]["code"] == "TimeBankNotFamily"
     assert credits(scenario, holder)["credit_minutes"] == 30

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
-from eth_utils import keccak
 from web3 import Web3
 from web3.contract import Contract
 from web3.exceptions import ContractLogicError
 
 from yilian.chain.connection import connect
+from yilian.chain.contract_output import decode_revert
 from yilian.chain.deployment import deploy_development
 from yilian.chain.eip712 import Eip712Domain, FastSigner, HourAttestation, ledger_domain, uid
 from yilian.chain.localchain import LocalChain, dev_address, dev_private_key
@@ -129,13 +129,10 @@ def bank(local_chain: LocalChain, tmp_path_factory: pytest.TempPathFactory) -> B
 
 
 def reverts_with(contract: Contract, error: str) -> Callable[[ContractLogicError], bool]:
-    """Whether a revert carries `contract`'s custom error `error` (matched by its selector).
-    Ganache reports the revert data under `result`; other nodes give it as the error's data."""
-    abi = next(item for item in contract.abi if item["type"] == "error" and item["name"] == error)
-    selector = "0x" + keccak(text=f"{error}({','.join(i['type'] for i in abi['inputs'])})")[:4].hex()
+    """Whether a revert carries `contract`'s custom error `error`."""
 
     def matches(raised: ContractLogicError) -> bool:
-        data = raised.data.get("result", "") if isinstance(raised.data, dict) else raised.data
-        return str(data).startswith(selector)
+        revert = decode_revert(raised, contract.abi)
+        return revert is not None and revert.name == error
 
     return matches

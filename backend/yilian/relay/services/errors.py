@@ -12,7 +12,6 @@ from yilian.errors import (
     Unavailable,
     Unprocessable,
 )
-from yilian.errors import YilianError as RelayError
 
 __all__ = [
     "ChainRejected",
@@ -21,7 +20,6 @@ __all__ = [
     "Forbidden",
     "NotFound",
     "RateLimited",
-    "RelayError",
     "Unauthorized",
     "Unavailable",
     "Unprocessable",
