@@ -11,8 +11,10 @@ from yilian.relay.api.routes import (
     attestations,
     certificates,
     checkins,
+    discover,
     health,
     merchants,
+    record,
     stats,
     volunteers,
 )
@@ -51,6 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     errors.install(app)
-    for module in (volunteers, activities, checkins, attestations, merchants, certificates, stats, health):
+    modules = (volunteers, record, discover, activities, checkins, attestations, merchants, certificates, stats, health)
+    for module in modules:
         app.include_router(module.router)
     return app

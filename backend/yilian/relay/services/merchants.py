@@ -48,7 +48,7 @@ def register_merchant(
     *, address: str, kind: str, name: str, timeout_s: float,
 ) -> MerchantRecord:  # fmt: skip
     """Registers a business or public-benefit provider; its profile hash is keccak256(name)."""
-    address = _checked_address(address)
+    address = checked_address(address)
     _require_manager(chain, submitter)
     if merchant_status(chain.alliance, address) is not MerchantStatus.NONE:
         raise Conflict(f"{address} is a registered merchant already", code="merchant_exists")
@@ -63,7 +63,7 @@ def suspend_merchant(
     *, address: str, reason: str, timeout_s: float,
 ) -> MerchantRecord:  # fmt: skip
     """Suspends a merchant: no new offers or redemptions; it may still settle what it holds."""
-    address = _checked_address(address)
+    address = checked_address(address)
     _require_manager(chain, submitter)
     _require_active(chain, address)
     call = chain.alliance.functions.suspendMerchant(address, reason)
@@ -76,7 +76,7 @@ def create_offer(
     *, merchant: str, terms: OfferTerms, timeout_s: float,
 ) -> tuple[Offer, TxReceipt]:  # fmt: skip
     """Publishes an offer on a merchant's behalf (a park's tickets, a clinic's health checks)."""
-    merchant = _checked_address(merchant)
+    merchant = checked_address(merchant)
     if problems := terms.problems():
         raise Unprocessable("; ".join(problems), code="invalid_offer_terms")
     _require_manager(chain, submitter)
@@ -116,7 +116,7 @@ def custodial_voucher(
     )
 
 
-def _checked_address(address: str) -> str:
+def checked_address(address: str) -> str:
     if not Web3.is_address(address):
         raise Unprocessable(f"{address!r} is not an Ethereum address", code="invalid_address")
     return Web3.to_checksum_address(address)

@@ -1,0 +1,51 @@
+"""volunteer journey: discover indexes, sign-ups
+
+Revision ID: 0004
+Revises: 0001
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0004"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("activities") as batch_op:
+        batch_op.create_index("activities_by_start", ["starts_at", "id"])
+        batch_op.create_index("activities_by_position", ["latitude", "longitude"])
+        batch_op.create_index("activities_by_organisation", ["organisation_id", "starts_at"])
+    op.create_table(
+        "signup_terms",
+        sa.Column("activity_id", sa.BigInteger(), sa.ForeignKey("activities.id"), primary_key=True),
+        sa.Column("places", sa.Integer(), nullable=True),
+        sa.Column("places_taken", sa.Integer(), nullable=False),
+        sa.Column("deadline", sa.BigInteger(), nullable=True),
+        sa.Column("mode", sa.String(length=10), nullable=False),
+        sa.Column("requires_signup", sa.Boolean(), nullable=False),
+    )
+    op.create_table(
+        "signups",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("activity_id", sa.BigInteger(), sa.ForeignKey("activities.id"), nullable=False),
+        sa.Column("volunteer_id", sa.Integer(), sa.ForeignKey("volunteers.id"), nullable=False),
+        sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("reason", sa.String(length=200), nullable=True),
+        sa.Column("created_at", sa.BigInteger(), nullable=False),
+        sa.Column("decided_at", sa.BigInteger(), nullable=True),
+        sa.UniqueConstraint("activity_id", "volunteer_id"),
+    )
+    op.create_index("signups_by_activity", "signups", ["activity_id", "status", "id"])
+    op.create_index("signups_by_volunteer", "signups", ["volunteer_id", "id"])
+
+
+def downgrade() -> None:
+    op.drop_table("signups")
+    op.drop_table("signup_terms")
+    with op.batch_alter_table("activities") as batch_op:
+        batch_op.drop_index("activities_by_organisation")
+        batch_op.drop_index("activities_by_position")
+        batch_op.drop_index("activities_by_start")
