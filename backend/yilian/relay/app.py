@@ -15,6 +15,7 @@ from yilian.relay.api.routes import (
     health,
     merchants,
     record,
+    signups,
     stats,
     volunteers,
 )
@@ -53,7 +54,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     errors.install(app)
-    modules = (volunteers, record, discover, activities, checkins, attestations, merchants, certificates, stats, health)
+    modules = (
+        volunteers,
+        record,
+        discover,
+        activities,
+        signups,
+        checkins,
+        attestations,
+        merchants,
+        certificates,
+        stats,
+        health,
+    )
     for module in modules:
         app.include_router(module.router)
     return app

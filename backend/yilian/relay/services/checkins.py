@@ -29,6 +29,7 @@ from yilian.relay.verification import (
     check_inside,
     service_minutes,
 )
+from yilian.signup.service import require_signed_up
 
 MAX_SESSIONS = 16  # HourLedger.MAX_SESSIONS
 
@@ -53,6 +54,7 @@ def check_in(
 ) -> CheckIn:
     volunteer = _active_volunteer(session, app_user_id)
     activity = _open_activity(session, activity_id)
+    require_signed_up(db=session, activity_id=activity.id, volunteer_id=volunteer.id)
     check_activity_open(activity.starts_at, activity.ends_at, at, settings.checkin_tolerance_s)
     check_inside(
         activity.latitude, activity.longitude, activity.radius_m,
