@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from yilian.relay.db.models import Attestation, CheckIn, Organisation
+from yilian.corrections.models import Correction
+from yilian.relay.db.models import Attestation, CheckIn, Organisation, Volunteer
 
 STREAM_ROWS = 10_000  # rows per fetch: a million attestations never sit in memory twice
 
@@ -66,6 +67,25 @@ def relay_attestations(session: Session) -> Iterator[RelayAttestation]:
             evidence=evidence,
             block_number=row.block_number,
         )
+
+
+CORRECTION_COLUMNS = (
+    "id", "volunteer", "activity_id", "check_in_id", "status", "check_in", "check_out", "old_minutes",
+    "new_minutes", "revoked_uid", "new_uid", "reason", "decision_reason", "created_at", "decide_by",
+    "decided_at", "confirmed_at",
+)  # fmt: skip
+
+
+def correction_rows(session: Session) -> Iterator[tuple]:
+    """The trail of every correction request, for corrections.csv; `volunteer` is the address."""
+    query = (
+        select(Correction, Volunteer.address)
+        .join(Volunteer, Volunteer.id == Correction.volunteer_id)
+        .order_by(Correction.id)
+        .execution_options(yield_per=STREAM_ROWS)
+    )
+    for row, address in session.execute(query):
+        yield tuple(address if name == "volunteer" else getattr(row, name) for name in CORRECTION_COLUMNS)
 
 
 def organisation_names(session: Session) -> dict[int, str]:

@@ -16,6 +16,7 @@ from yilian.chain.localchain import dev_private_key
 
 DEV_SUBMITTER_INDEX = 0  # the deployer: admin, registrar, merchant manager on the local chain
 DEV_ATTESTER_INDEX = 1
+DEV_AUDITOR_INDEX = 2
 DEV_FACE_PROVIDER_KEY = "0x" + "fa" * 32  # the fake identity provider of local runs and tests
 
 
@@ -36,6 +37,9 @@ class Settings(BaseSettings):
     # Development default: dev account 0, which manages every organisation the relay creates.
     certificate_issuer_key: SecretStr | None = None
     face_provider_address: str | None = None
+    # Holds AUDITOR_ROLE on the HourLedger: revokes a session an approved correction replaces.
+    # Optional: without it corrections are filed and decided but not applied (development: dev account 2).
+    auditor_key: SecretStr | None = None
 
     batch_max_size: int = 50
     batch_max_age_s: float = 1.0
@@ -86,6 +90,12 @@ class Settings(BaseSettings):
     @cached_property
     def certificate_issuer(self) -> str:
         return self._secret(self.certificate_issuer_key) or dev_private_key(DEV_SUBMITTER_INDEX)
+
+    @cached_property
+    def auditor(self) -> str | None:
+        if self.environment == "production":
+            return self._secret(self.auditor_key)
+        return self._secret(self.auditor_key) or dev_private_key(DEV_AUDITOR_INDEX)
 
     @cached_property
     def custody_password(self) -> str:

@@ -72,7 +72,7 @@ def check_in(
         id=str(uuid.uuid4()),
         volunteer_id=volunteer.id,
         activity_id=activity.id,
-        session=_next_session(session, volunteer, activity),
+        session=next_session(session, volunteer, activity),
         checked_in_at=at,
         face_nonce=face.nonce,
         evidence=canonical({"check_in": {"at": at, **asdict(location)}, "face": face.model_dump()}),
@@ -96,7 +96,7 @@ def check_out(
     try:
         minutes = service_minutes(
             visit.checked_in_at, at, activity.starts_at, activity.ends_at,
-            already_served=_minutes_recorded(session, volunteer, activity), minute_cap=activity.minute_cap,
+            already_served=minutes_recorded(session, volunteer, activity), minute_cap=activity.minute_cap,
         )  # fmt: skip
     except NoServiceTime:
         minutes = 0
@@ -104,12 +104,12 @@ def check_out(
     visit.status, visit.checked_out_at, visit.evidence = "closed", at, canonical(bundle)
     if minutes == 0:
         return visit, None
-    attestation = _store_attestation(session, visit, volunteer, activity, minutes)
+    attestation = store_attestation(session, visit, volunteer, activity, minutes)
     sign_attestation(chain, attestation)
     return visit, attestation
 
 
-def _store_attestation(
+def store_attestation(
     session: Session, visit: CheckIn, volunteer: Volunteer, activity: Activity, minutes: int
 ) -> Attestation:
     # The attested interval is the part inside the activity window, which is what the minutes
@@ -155,7 +155,7 @@ def _require_no_open_check_in(session: Session, volunteer: Volunteer) -> None:
         raise Conflict("the volunteer is still checked in elsewhere", code="check_in_already_open")
 
 
-def _next_session(session: Session, volunteer: Volunteer, activity: Activity) -> int:
+def next_session(session: Session, volunteer: Volunteer, activity: Activity) -> int:
     count = session.scalar(
         select(func.count()).where(CheckIn.volunteer_id == volunteer.id, CheckIn.activity_id == activity.id)
     )
@@ -164,7 +164,7 @@ def _next_session(session: Session, volunteer: Volunteer, activity: Activity) ->
     return count
 
 
-def _minutes_recorded(session: Session, volunteer: Volunteer, activity: Activity) -> int:
+def minutes_recorded(session: Session, volunteer: Volunteer, activity: Activity) -> int:
     return session.scalar(
         select(func.coalesce(func.sum(Attestation.minutes), 0)).where(
             Attestation.volunteer_address == volunteer.address,

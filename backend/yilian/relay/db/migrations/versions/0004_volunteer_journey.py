@@ -1,4 +1,4 @@
-"""volunteer journey: discover indexes, sign-ups
+"""volunteer journey: discover indexes, sign-ups, corrections
 
 Revision ID: 0004
 Revises: 0001
@@ -40,9 +40,42 @@ def upgrade() -> None:
     )
     op.create_index("signups_by_activity", "signups", ["activity_id", "status", "id"])
     op.create_index("signups_by_volunteer", "signups", ["volunteer_id", "id"])
+    _create_corrections()
+
+
+def _create_corrections() -> None:
+    op.create_table(
+        "corrections",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("volunteer_id", sa.Integer(), sa.ForeignKey("volunteers.id"), nullable=False),
+        sa.Column("activity_id", sa.BigInteger(), sa.ForeignKey("activities.id"), nullable=False),
+        sa.Column("check_in_id", sa.String(length=36), sa.ForeignKey("check_ins.id"), nullable=True),
+        sa.Column("check_in", sa.BigInteger(), nullable=False),
+        sa.Column("check_out", sa.BigInteger(), nullable=False),
+        sa.Column("reason", sa.String(length=500), nullable=False),
+        sa.Column("evidence", sa.Text(), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("decide_by", sa.BigInteger(), nullable=False),
+        sa.Column("decision_reason", sa.String(length=200), nullable=True),
+        sa.Column("decided_at", sa.BigInteger(), nullable=True),
+        sa.Column("confirmed_at", sa.BigInteger(), nullable=True),
+        sa.Column("old_minutes", sa.Integer(), nullable=False),
+        sa.Column("new_minutes", sa.Integer(), nullable=True),
+        sa.Column("revoked_uid", sa.String(length=66), nullable=True),
+        sa.Column("new_uid", sa.String(length=66), nullable=True),
+        sa.Column("created_at", sa.BigInteger(), nullable=False),
+    )
+    op.create_index("corrections_by_volunteer", "corrections", ["volunteer_id", "id"])
+    op.create_index("corrections_by_status", "corrections", ["status", "id"])
+    open_only = sa.text("status IN ('submitted', 'awaiting_auditor', 'approved')")
+    op.create_index(
+        "one_open_correction", "corrections", ["check_in_id"], unique=True,
+        sqlite_where=open_only, postgresql_where=open_only,
+    )  # fmt: skip
 
 
 def downgrade() -> None:
+    op.drop_table("corrections")
     op.drop_table("signups")
     op.drop_table("signup_terms")
     with op.batch_alter_table("activities") as batch_op:
