@@ -14,7 +14,36 @@ from yilian.matching.score import Fit
 
 
 def assign(needs: Sequence[Need], fits: dict[int, list[Fit]]) -> dict[int, list[Fit]]:
-    """need id → the volunteers it gets (best first)."""
+    """need id → the volunteers it gets (best first). Needs that share no candidate are solved
+    apart (the same optimum, far smaller matrices)."""
+    chosen: dict[int, list[Fit]] = {}
+    for group in _independent(needs, fits):
+        chosen |= _solve(group, fits)
+    return chosen
+
+
+def _independent(needs: Sequence[Need], fits: dict[int, list[Fit]]) -> list[list[Need]]:
+    """Groups of needs linked by shared candidates (union-find over volunteers)."""
+    parent = {need.id: need.id for need in needs}
+
+    def root(node: int) -> int:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    first_need_of: dict[int, int] = {}
+    for need in needs:
+        for fit in fits.get(need.id, []):
+            other = first_need_of.setdefault(fit.volunteer_id, need.id)
+            parent[root(need.id)] = root(other)
+    groups: dict[int, list[Need]] = {}
+    for need in needs:
+        groups.setdefault(root(need.id), []).append(need)
+    return list(groups.values())
+
+
+def _solve(needs: Sequence[Need], fits: dict[int, list[Fit]]) -> dict[int, list[Fit]]:
     slots = [need.id for need in needs for _ in range(need.head_count)]
     volunteers = sorted({fit.volunteer_id for need in needs for fit in fits.get(need.id, [])})
     if not slots or not volunteers:

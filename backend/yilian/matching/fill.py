@@ -19,6 +19,7 @@ from yilian.relay.services.transactions import Submitter
 from yilian.signup.models import Signup, SignupTerms
 
 VENUE_RADIUS_M = 200.0  # the activity's geofence around the need's point
+SHORTLIST_PER_PLACE = 10
 FILL_LOCK = 0x59494C4E  # advisory lock key of fills ("YILN")
 
 
@@ -34,7 +35,7 @@ def fill_needs(
         _one_fill_at_a_time(db)
         needs = [get_need(db, need_id) for need_id in need_ids]
         open_needs = [need for need in needs if need.status == "open"]
-        chosen = assign(open_needs, {need.id: fits(db, need) for need in open_needs})
+        chosen = assign(open_needs, {need.id: shortlist(db, need) for need in open_needs})
         for need in open_needs:
             _record(db, need, chosen[need.id])
     for need in needs:
@@ -42,6 +43,13 @@ def fill_needs(
             _become_activity(sessions, chain, submitter, need, points_per_hour, timeout_s)
     with sessions() as db:
         return [(get_need(db, need.id), assigned(db, need.id)) for need in needs]
+
+
+def shortlist(db: Session, need: Need) -> list[Fit]:
+    """The need's best candidates, `SHORTLIST_PER_PLACE` per place: what the solver weighs. A
+    volunteer past them is not needed to fill the places unless many needs compete for the same
+    few people, and leaving them out keeps a district-wide fill small."""
+    return fits(db, need)[: SHORTLIST_PER_PLACE * need.head_count]
 
 
 def _one_fill_at_a_time(db: Session) -> None:

@@ -2,9 +2,10 @@
 index helps: a bounding box on positions, skills with valid certificates)."""
 
 import json
+import math
 from dataclasses import dataclass
 
-from sqlalchemy import and_, delete, func, select
+from sqlalchemy import Select, and_, delete, func, select
 from sqlalchemy.orm import Session
 
 from yilian.discover.activities import Near, bounding_box
@@ -13,10 +14,11 @@ from yilian.matching.score import Fit, availability
 from yilian.relay.db.models import CheckIn, Organisation, Volunteer
 from yilian.relay.services.errors import NotFound, Unprocessable
 from yilian.relay.services.volunteers import get_volunteer
-from yilian.relay.verification.geofence import distance_m
+from yilian.relay.verification.geofence import EARTH_RADIUS_M, distance_m
 from yilian.signup.models import Signup
 
-MAX_TRAVEL_RADIUS_M = 20_000.0  # profiles may not claim more: it bounds the search box
+MAX_TRAVEL_RADIUS_M = 10_000.0  # profiles may not claim more: it bounds the search box
+METRES_PER_DEGREE = math.radians(1) * EARTH_RADIUS_M  # of latitude
 
 
 @dataclass(frozen=True)
@@ -64,11 +66,12 @@ def get_need(db: Session, need_id: int) -> Need:
 
 def fits(db: Session, need: Need, *, only_volunteer: int | None = None) -> list[Fit]:
     """Every volunteer who passes the hard filters for `need`, best score first."""
-    rows = db.execute(_candidates(need, only_volunteer)).all()
+    candidates = _candidates(need, only_volunteer).subquery()
+    ids = select(candidates.c.volunteer_id)
+    rows = db.execute(select(candidates)).all()
     near = [(row, d) for row in rows if (d := _distance(need, row)) <= row.travel_radius_m]
     language = need.language
     near = [(row, d) for row, d in near if language is None or language in json.loads(row.languages)]
-    ids = [row.volunteer_id for row, _ in near]
     windows, record, certificates = _windows(db, ids), _attendance(db, ids), _certificates(db, ids, need)
     found = [
         Fit(
@@ -85,27 +88,33 @@ def fits(db: Session, need: Need, *, only_volunteer: int | None = None) -> list[
     return sorted((fit for fit in found if fit.availability > 0), key=lambda fit: (-fit.score, fit.volunteer_id))
 
 
-def _candidates(need: Need, only_volunteer: int | None):  # type: ignore[no-untyped-def]
+def _candidates(need: Need, only_volunteer: int | None) -> Select:
+    """Active, unbooked volunteers whose own travel box holds the need (a cheap row test in SQL
+    after the index's bounding box), with every required skill."""
     south, north, west, east = bounding_box(Near(need.latitude, need.longitude, MAX_TRAVEL_RADIUS_M))
+    metres_per_degree_lon = METRES_PER_DEGREE * max(0.01, math.cos(math.radians(need.latitude)))
     booked = select(Assignment.volunteer_id).where(
         Assignment.starts_at < need.ends_at, Assignment.ends_at > need.starts_at
     )
+    profile = VolunteerProfile
     query = (
-        select(VolunteerProfile, Volunteer.app_user_id)
-        .join(Volunteer, Volunteer.id == VolunteerProfile.volunteer_id)
+        select(profile, Volunteer.app_user_id)
+        .join(Volunteer, Volunteer.id == profile.volunteer_id)
         .where(
             Volunteer.status == "active",
-            VolunteerProfile.latitude.between(south, north),
-            VolunteerProfile.longitude.between(west, east),
-            VolunteerProfile.volunteer_id.not_in(booked),
+            profile.latitude.between(south, north),
+            profile.longitude.between(west, east),
+            func.abs(profile.latitude - need.latitude) * METRES_PER_DEGREE <= profile.travel_radius_m,
+            func.abs(profile.longitude - need.longitude) * metres_per_degree_lon <= profile.travel_radius_m,
+            profile.volunteer_id.not_in(booked),
         )
     )
     if only_volunteer is not None:
-        query = query.where(VolunteerProfile.volunteer_id == only_volunteer)
+        query = query.where(profile.volunteer_id == only_volunteer)
     skills = json.loads(need.skills)
     if skills:
-        query = query.where(VolunteerProfile.volunteer_id.in_(_skilled(skills, need.ends_at)))
-    return select(query.subquery())
+        query = query.where(profile.volunteer_id.in_(_skilled(skills, need.ends_at)))
+    return query
 
 
 def _skilled(skills: list[str], until: int):  # type: ignore[no-untyped-def]
@@ -126,7 +135,7 @@ def _distance(need: Need, row) -> float:  # type: ignore[no-untyped-def]
     return distance_m(need.latitude, need.longitude, row.latitude, row.longitude)
 
 
-def _windows(db: Session, ids: list[int]) -> dict[int, list[tuple[int, int]]]:
+def _windows(db: Session, ids: Select) -> dict[int, list[tuple[int, int]]]:
     found: dict[int, list[tuple[int, int]]] = {}
     query = select(WeeklyWindow.volunteer_id, WeeklyWindow.start_minute, WeeklyWindow.end_minute)
     for volunteer_id, start, end in db.execute(query.where(WeeklyWindow.volunteer_id.in_(ids))):
@@ -134,7 +143,7 @@ def _windows(db: Session, ids: list[int]) -> dict[int, list[tuple[int, int]]]:
     return found
 
 
-def _attendance(db: Session, ids: list[int]) -> dict[int, tuple[int, int]]:
+def _attendance(db: Session, ids: Select) -> dict[int, tuple[int, int]]:
     """volunteer → (activities attended, no-shows recorded)."""
     attended = dict(db.execute(
         select(CheckIn.volunteer_id, func.count(func.distinct(CheckIn.activity_id)))
@@ -144,10 +153,10 @@ def _attendance(db: Session, ids: list[int]) -> dict[int, tuple[int, int]]:
         select(Signup.volunteer_id, func.count()).where(Signup.volunteer_id.in_(ids), Signup.status == "no_show")
         .group_by(Signup.volunteer_id)
     ).all())  # fmt: skip
-    return {v: (attended.get(v, 0), absent.get(v, 0)) for v in ids}
+    return {v: (attended.get(v, 0), absent.get(v, 0)) for v in attended.keys() | absent.keys()}
 
 
-def _certificates(db: Session, ids: list[int], need: Need) -> dict[int, dict[str, int | None]]:
+def _certificates(db: Session, ids: Select, need: Need) -> dict[int, dict[str, int | None]]:
     found: dict[int, dict[str, int | None]] = {}
     query = select(VolunteerSkill).where(
         VolunteerSkill.volunteer_id.in_(ids), VolunteerSkill.skill.in_(json.loads(need.skills))

@@ -21,7 +21,7 @@ class WindowIn(BaseModel):
 class ProfileIn(BaseModel):
     latitude: float = Field(ge=-90, le=90)
     longitude: float = Field(ge=-180, le=180)
-    travel_radius_m: float = Field(gt=0, le=20_000, description="How far the volunteer will go")
+    travel_radius_m: float = Field(gt=0, le=10_000, description="How far the volunteer will go (≤ 10 km)")
     languages: list[Annotated[str, Field(min_length=2, max_length=10)]] = Field(default_factory=list, max_length=10)
     skills: list[SkillIn] = Field(default_factory=list, max_length=30)
     availability: list[WindowIn] = Field(default_factory=list, max_length=50)
