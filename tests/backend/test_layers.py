@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect
 
+import yilian.relay.corrections.models  # noqa: F401  (registers its table on Base)
 from yilian.audit import relay_records
 from yilian.relay.db.models import Base
 
@@ -27,10 +28,17 @@ ALLOWED = {
     "relay": {"audit", "certificates", "chain", "errors", "merchant", "records", "stats"},
     "cli": {"audit", "certificates", "chain", "errors", "governance", "merchant", "relay", "stats"},
 }
-# Inside the relay: api → services → db, chain; verification is pure rules.
+# Inside the relay: api → services → db, chain; verification is pure rules. The volunteer's
+# journey has domain homes at the services' level (sign-up, corrections, matching, discovery):
+# each its own models and service, using the shared services; check-in consults sign-up.
+DOMAINS = ("signup", "corrections", "matching", "discover")
 RELAY_ALLOWED = {
-    "api": {"auth", "config", "db", "services", "verification"},
-    "services": {"config", "db", "metrics", "services", "verification"},
+    "api": {"auth", "config", "db", "services", "verification", *DOMAINS},
+    "services": {"config", "db", "metrics", "services", "verification", "signup"},
+    "signup": {"db", "services"},
+    "corrections": {"config", "db", "services", "verification"},
+    "discover": {"db", "services", "signup", "verification"},
+    "matching": {"db", "discover", "services", "signup", "verification"},
     "worker": {"config", "db", "metrics", "services"},
     "verification": {"verification"},
     "db": {"db"},
@@ -124,7 +132,11 @@ def test_relay_layers_point_one_way() -> None:
 def test_the_audit_reads_columns_the_relay_has() -> None:
     """audit.relay_records names the relay's tables and columns itself; they must exist."""
     tables = Base.metadata.tables
-    for declared in (relay_records.ATTESTATIONS, relay_records.CHECK_INS, relay_records.ORGANISATIONS):
+    declared_tables = (
+        relay_records.ATTESTATIONS, relay_records.CHECK_INS, relay_records.ORGANISATIONS,
+        relay_records.VOLUNTEERS, relay_records.CORRECTIONS,
+    )  # fmt: skip
+    for declared in declared_tables:
         assert {c.name for c in declared.columns} <= set(inspect(tables[declared.name]).columns.keys())
 
 

@@ -23,6 +23,7 @@ ATTESTATIONS = table(
 )
 CHECK_INS = table("check_ins", column("id"), column("evidence"))
 ORGANISATIONS = table("organisations", column("id"), column("name"))
+VOLUNTEERS = table("volunteers", column("id"), column("address"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +80,28 @@ def relay_attestations(db: Session) -> Iterator[RelayAttestation]:
             evidence=row.evidence,
             block_number=row.block_number,
         )
+
+
+CORRECTION_COLUMNS = (
+    "id", "volunteer", "activity_id", "check_in_id", "status", "check_in", "check_out", "old_minutes",
+    "new_minutes", "revoked_uid", "new_uid", "reason", "decision_reason", "created_at", "decide_by",
+    "decided_at", "confirmed_at",
+)  # fmt: skip
+
+
+CORRECTIONS = table("corrections", column("volunteer_id"), *map(column, CORRECTION_COLUMNS[2:]), column("id"))
+
+
+def correction_rows(db: Session) -> Iterator[tuple]:
+    """The trail of every correction request, for corrections.csv; `volunteer` is the address."""
+    columns = [VOLUNTEERS.c.address if name == "volunteer" else CORRECTIONS.c[name] for name in CORRECTION_COLUMNS]
+    query = (
+        select(*columns)
+        .join_from(CORRECTIONS, VOLUNTEERS, VOLUNTEERS.c.id == CORRECTIONS.c.volunteer_id)
+        .order_by(CORRECTIONS.c.id)
+        .execution_options(yield_per=STREAM_ROWS)
+    )
+    yield from (tuple(row) for row in db.execute(query))
 
 
 def organisation_names(db: Session) -> dict[int, str]:

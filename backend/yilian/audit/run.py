@@ -9,12 +9,12 @@ from typing import Any
 
 from web3 import Web3
 
-from yilian.audit.export import EventsCsv, write_state_exports
+from yilian.audit.export import EventsCsv, write_csv, write_state_exports
 from yilian.audit.findings import Finding
 from yilian.audit.onchain import compare_with_contracts
 from yilian.audit.progress import Progress, scan
 from yilian.audit.reconcile import reconcile_relay
-from yilian.audit.relay_records import relay_attestations, relay_session
+from yilian.audit.relay_records import CORRECTION_COLUMNS, correction_rows, relay_attestations, relay_session
 from yilian.audit.rpc import DEFAULT_BATCH
 from yilian.audit.scanner import DEFAULT_CHUNK, EventScanner
 from yilian.audit.time_credits import POOL
@@ -105,4 +105,7 @@ def run_audit(
     report = AuditReport(progress, read, findings, full_history, relay_db is not None and full_history)
     if out is not None:
         write_state_exports(out, state, findings, report.summary())
+    if out is not None and relay_db is not None:
+        with relay_session(relay_db) as db:
+            write_csv(out / "corrections.csv", CORRECTION_COLUMNS, correction_rows(db))
     return report

@@ -14,9 +14,14 @@ from yilian.relay.api.routes import (
     attesters,
     certificates,
     checkins,
+    corrections,
+    discover,
     health,
     lockouts,
+    matching,
     merchants,
+    record,
+    signups,
     stats,
     time_bank,
     volunteers,
@@ -59,10 +64,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         dependencies=[Depends(json_bodies_only)],
     )
     errors.install(app)
-    for module in (
-        volunteers, activities, attesters, lockouts, checkins, attestations, merchants, certificates, stats,
-        time_bank,
-    ):  # fmt: skip
+    modules = (
+        volunteers, record, discover, activities, attesters, lockouts, signups, checkins, corrections, matching,
+        attestations, merchants, certificates, stats, time_bank,
+    )  # fmt: skip
+    for module in modules:
         app.include_router(module.router, responses=EVERY_OPERATION)
     app.include_router(health.router)  # its own answers, for probes and Prometheus
     return app

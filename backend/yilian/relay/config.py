@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     # Keys the identity hash (HMAC-SHA256) so the same real-name identity always gives the same
     # hash (registered once) while nobody without it can test names and ID numbers against the chain.
     identity_pepper: SecretStr | None = None
+    # Holds AUDITOR_ROLE on the HourLedger: revokes a session an approved correction replaces.
+    # Optional: without it corrections are filed and decided but not applied (development: dev account 2).
+    auditor_key: SecretStr | None = None
 
     batch_max_size: int = 50
     batch_max_age_s: float = 1.0
@@ -89,6 +92,12 @@ class Settings(BaseSettings):
     @cached_property
     def submitter(self) -> str:
         return self._secret(self.submitter_key) or dev_private_key(devkeys.SUBMITTER)
+
+    @cached_property
+    def auditor(self) -> str | None:
+        if self.environment == "production":
+            return self._secret(self.auditor_key)
+        return self._secret(self.auditor_key) or dev_private_key(devkeys.DEV_ROLE_ACCOUNTS["auditor"])
 
     @cached_property
     def custody_password(self) -> str:

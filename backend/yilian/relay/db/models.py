@@ -81,6 +81,12 @@ class Volunteer(Base):
 
 class Activity(Base):
     __tablename__ = "activities"
+    __table_args__ = (
+        # Discover lists: by start time, and near a point (a bounding box on these, then haversine).
+        Index("activities_by_start", "starts_at", "id"),
+        Index("activities_by_position", "latitude", "longitude"),
+        Index("activities_by_organisation", "organisation_id", "starts_at"),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)  # chain id
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))

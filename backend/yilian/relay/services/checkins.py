@@ -28,6 +28,7 @@ from yilian.relay.services.closing import close_session, last_presence
 from yilian.relay.services.errors import Conflict, Forbidden, NotFound, Unprocessable
 from yilian.relay.services.proofs import Location
 from yilian.relay.services.volunteers import get_volunteer
+from yilian.relay.signup.service import require_signed_up
 from yilian.relay.verification import (
     CheckOutOutsideGeofence,
     FaceAssertion,
@@ -46,6 +47,7 @@ def check_in(
     """`received_at`: the relay's clock; `client_time` only dates the code and face read earlier."""
     volunteer = _active_volunteer(db, app_user_id)
     activity = _open_activity(db, activity_id)
+    require_signed_up(db=db, activity_id=activity.id, volunteer_id=volunteer.id)
     attempts.require_not_locked(
         db, settings, volunteer_id=volunteer.id, activity_id=activity.id, api_key_id=api_key_id, now=received_at
     )
@@ -59,7 +61,7 @@ def check_in(
     starts_at = max(received_at, _previous_check_out(db, volunteer))
     visit = CheckIn(
         id=str(uuid.uuid4()), volunteer_id=volunteer.id, activity_id=activity.id,
-        session=_next_session(db, volunteer, activity), checked_in_at=starts_at,
+        session=next_session(db, volunteer, activity), checked_in_at=starts_at,
         check_in_received_at=received_at, last_presence_at=starts_at, face_nonce=face.nonce,
         evidence=canonical({
             "check_in": {"at": starts_at, "received_at": received_at, "client_time": client_time, **asdict(location)},
@@ -176,7 +178,7 @@ def _previous_check_out(db: Session, volunteer: Volunteer) -> int:
     return db.scalar(latest) or 0
 
 
-def _next_session(db: Session, volunteer: Volunteer, activity: Activity) -> int:
+def next_session(db: Session, volunteer: Volunteer, activity: Activity) -> int:
     count = db.scalar(
         select(func.count()).where(CheckIn.volunteer_id == volunteer.id, CheckIn.activity_id == activity.id)
     )

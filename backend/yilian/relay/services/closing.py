@@ -37,7 +37,7 @@ def close_session(
     visit.closed_by, visit.evidence = closed_by, canonical(bundle)
     if minutes == 0:
         return None
-    attestation = _store_attestation(db, visit, volunteer, activity, minutes)
+    attestation = store_attestation(db, visit, volunteer, activity, minutes)
     sign_attestation(db, chain, attestation)
     return attestation
 
@@ -75,13 +75,13 @@ def _minutes(db: Session, visit: CheckIn, volunteer: Volunteer, activity: Activi
     try:
         return service_minutes(
             visit.checked_in_at, ends_at, activity.starts_at, activity.ends_at,
-            already_served=_minutes_recorded(db, volunteer, activity), minute_cap=activity.minute_cap,
+            already_served=minutes_recorded(db, volunteer, activity), minute_cap=activity.minute_cap,
         )  # fmt: skip
     except NoServiceTime:
         return 0
 
 
-def _store_attestation(
+def store_attestation(
     db: Session, visit: CheckIn, volunteer: Volunteer, activity: Activity, minutes: int
 ) -> Attestation:
     # The attested interval is the part inside the activity window, which is what the minutes
@@ -103,7 +103,7 @@ def _store_attestation(
     return attestation
 
 
-def _minutes_recorded(db: Session, volunteer: Volunteer, activity: Activity) -> int:
+def minutes_recorded(db: Session, volunteer: Volunteer, activity: Activity) -> int:
     return db.scalar(
         select(func.coalesce(func.sum(Attestation.minutes), 0)).where(
             Attestation.volunteer_address == volunteer.address,
