@@ -11,7 +11,9 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 from web3.exceptions import ContractLogicError
 
+from yilian.chain.protocol import AttestationStatus
 from yilian.chain.transactions import Sender, TransactionFailed
+from yilian.records.evidence import canonical
 from yilian.relay.config import Settings
 from yilian.relay.corrections.models import Correction
 from yilian.relay.corrections.service import corrected_minutes, get_correction, replaced_attestation
@@ -21,17 +23,13 @@ from yilian.relay.services.activities import get_activity
 from yilian.relay.services.chain import RelayChain
 from yilian.relay.services.checkins import next_session
 from yilian.relay.services.closing import store_attestation
-from yilian.relay.services.errors import Conflict, RelayError
-from yilian.relay.services.evidence import canonical
+from yilian.relay.services.errors import Conflict, Unavailable
 from yilian.relay.services.outbox import sign_attestation
 
-REVOKED = 2  # IHourLedger.AttestationStatus.Revoked
 
-
-class RelayNotAuditor(RelayError):
+class RelayNotAuditor(Unavailable):
     """No auditor key configured, or it lacks AUDITOR_ROLE: an operator's fix."""
 
-    status = 503
     code = "relay_not_auditor"
 
 
@@ -56,7 +54,7 @@ def revoke_on_chain(chain: RelayChain, settings: Settings, attestation: Attestat
     """The reason goes on chain for everyone to read: it names the correction, never the person."""
     ledger = chain.ledger.functions
     where = (attestation.volunteer_address, attestation.activity_id, attestation.session)
-    if ledger.attestationOf(*where).call()[1] == REVOKED:
+    if ledger.attestationOf(*where).call()[1] == AttestationStatus.REVOKED:
         return
     if settings.auditor is None:
         raise RelayNotAuditor("the relay has no auditor key (YILIAN_AUDITOR_KEY) to revoke the replaced session")
@@ -85,7 +83,7 @@ def _issue(db: Session, chain: RelayChain, correction_id: int, replaced: Attesta
     minutes = corrected_minutes(db, volunteer, activity, correction)  # the cap may have moved since filing
     visit = _corrected_visit(db, correction, next_session(db, volunteer, activity), replaced)
     attestation = store_attestation(db, visit, volunteer, activity, minutes)
-    sign_attestation(chain, attestation)
+    sign_attestation(db, chain, attestation)
     correction.new_minutes, correction.new_uid = minutes, attestation.uid
     correction.revoked_uid = replaced.uid if replaced else None
     return correction

@@ -13,12 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from yilian.records.evidence import canonical
 from yilian.relay.corrections.models import Correction
 from yilian.relay.db.models import Activity, ApiKey, Attestation, CheckIn, Volunteer
 from yilian.relay.services.activities import get_activity
 from yilian.relay.services.closing import minutes_recorded
 from yilian.relay.services.errors import Conflict, NotFound, Unprocessable
-from yilian.relay.services.evidence import canonical
 from yilian.relay.services.organisers import require_organiser_of
 from yilian.relay.services.volunteers import get_volunteer
 from yilian.relay.verification import service_minutes

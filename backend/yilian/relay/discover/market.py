@@ -9,10 +9,10 @@ the clock the alliance itself redeems by. Each page costs one call per offer id 
 from dataclasses import dataclass
 from typing import Any
 
+from yilian.chain.protocol import MerchantKind
 from yilian.merchant.offers import MerchantStatus, Offer, read_offer
 from yilian.relay.discover.logs import event_logs
 from yilian.relay.services.chain import RelayChain
-from yilian.relay.services.merchants import MERCHANT_KINDS
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ def merchants(*, chain: RelayChain, active_only: bool, after: list[Any] | None, 
         found.append(
             ListedMerchant(
                 log.args.merchant,
-                MERCHANT_KINDS[kind],
+                MerchantKind(kind).name.lower(),
                 MerchantStatus(status).name.lower(),
                 "0x" + profile_hash.hex(),
                 key,

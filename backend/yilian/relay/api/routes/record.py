@@ -7,7 +7,8 @@ from fastapi import APIRouter, Depends
 from yilian.relay.api.deps import ChainDep, SessionsDep, require
 from yilian.relay.api.discover_schemas import BalanceChangeOut, SessionOut
 from yilian.relay.api.pagination import Cursor, Limit, Page, decode_cursor, page_of
-from yilian.relay.api.presenters import attestation_out, check_in_out
+from yilian.relay.api.presenters import check_in_response
+from yilian.relay.api.schemas import AttestationOut
 from yilian.relay.db.models import ApiKey
 from yilian.relay.discover import history
 from yilian.relay.services.volunteers import get_volunteer
@@ -30,10 +31,10 @@ def list_sessions(
     kept, next_cursor = page_of(rows, limit, lambda row: row.key)
     items = [
         SessionOut(
-            check_in=check_in_out(row.visit, app_user_id),
+            check_in=check_in_response(row.visit, app_user_id),
             checked_out_at=row.visit.checked_out_at,
             minutes=row.attestation.minutes if row.attestation else 0,
-            attestation=attestation_out(row.attestation) if row.attestation else None,
+            attestation=AttestationOut.model_validate(row.attestation) if row.attestation else None,
         )  # fmt: skip
         for row in kept
     ]
