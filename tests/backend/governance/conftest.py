@@ -16,9 +16,9 @@ from web3.contract.contract import ContractFunction
 from web3.exceptions import ContractLogicError
 from web3.types import TxReceipt
 
-from tests.backend.conftest import DEPLOYER, dev_roles
 from yilian.chain.connection import connect
-from yilian.chain.deployment import deploy
+from yilian.chain.deployment import deploy, development_roles
+from yilian.chain.devkeys import DEPLOYER
 from yilian.chain.governance import GovernanceSpec
 from yilian.chain.localchain import LocalChain, dev_address, dev_private_key
 from yilian.chain.manifest import Manifest
@@ -71,7 +71,7 @@ def deploy_governed(chain: LocalChain, directory: Path) -> Governed:
         "governed",
         w3=w3,
         deployer=dev_private_key(DEPLOYER),
-        roles=dev_roles(),
+        roles=development_roles(),
         deployments_dir=directory,
         governance=spec,
     )
