@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests.backend.conftest import DEV_ROLES
 from yilian.chain.deployment import main
+from yilian.chain.devkeys import DEV_ROLE_ACCOUNTS as DEV_ROLES
 from yilian.chain.governance import GovernanceSpec
 from yilian.chain.localchain import LocalChain, dev_address
 from yilian.chain.manifest import Manifest
