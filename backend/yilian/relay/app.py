@@ -13,6 +13,7 @@ from yilian.relay.api.routes import (
     checkins,
     health,
     merchants,
+    public,
     stats,
     volunteers,
 )
@@ -51,6 +52,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     errors.install(app)
-    for module in (volunteers, activities, checkins, attestations, merchants, certificates, stats, health):
+    for module in (volunteers, activities, checkins, attestations, merchants, certificates, stats, health, public):
         app.include_router(module.router)
     return app

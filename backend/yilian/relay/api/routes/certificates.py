@@ -8,9 +8,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from yilian.certificates.issue import issue_certificate
 from yilian.certificates.model import SignedCertificate
+from yilian.certificates.store import keep
 from yilian.certificates.verify import verify_certificate
 from yilian.relay.api.deps import ChainDep, ClockDep, SessionsDep, SettingsDep, require
 from yilian.relay.db.models import ApiKey
+from yilian.relay.db.session import transaction
 from yilian.relay.services.errors import Unprocessable
 from yilian.stats.period import Period
 
@@ -40,17 +42,19 @@ def issue(
 ) -> SignedCertificate:  # fmt: skip
     """Certifies the volunteer's confirmed, unrevoked sessions in the organisation's activities
     over the period (dates in China Standard Time, both included), signed with the relay's
-    certificate issuer key."""
+    certificate issuer key. The relay keeps it: its QR code opens `GET /certificates/{number}`."""
     try:
         period = Period(body.period_from, body.period_to)
     except ValueError as error:
         raise Unprocessable(str(error), code="invalid_period") from error
-    with sessions() as session:
-        return issue_certificate(
-            session, chain.w3, chain.manifest, app_user_id=body.app_user_id,
+    with transaction(sessions) as db:
+        signed = issue_certificate(
+            db, chain.w3, chain.manifest, app_user_id=body.app_user_id,
             organisation_id=body.organisation_id, period=period,
             issuer_key=settings.certificate_issuer, now=int(clock()),
         )  # fmt: skip
+        keep(db, signed)  # for the public page its QR code opens
+    return signed
 
 
 @router.post("/verify", response_model=VerificationOut)

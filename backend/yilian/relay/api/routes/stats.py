@@ -19,7 +19,7 @@ router = APIRouter(prefix="/v1", tags=["statistics"])
 _created = threading.Lock()
 
 
-def _live_scan(request: Request, chain: RelayChain) -> LiveScan:
+def live_scan(request: Request, chain: RelayChain) -> LiveScan:
     """One scan per application, made on first use (the app factory need not know about it)."""
     with _created:
         live = getattr(request.app.state, "stats_scan", None)
@@ -42,7 +42,7 @@ def read_stats(
         period = Period.asked(period_from, period_to, now=clock())
     except ValueError as error:
         raise Unprocessable(str(error), code="invalid_period") from error
-    progress = _live_scan(request, chain).current()
+    progress = live_scan(request, chain).current()
     with sessions() as session:
         names = organisation_names(session)
     return stats_report(progress.state, period, names, progress.last_block)
