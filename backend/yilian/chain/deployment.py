@@ -27,6 +27,7 @@ from web3.types import TxReceipt
 from yilian.chain.artifacts import PROJECT_ROOT, Artifact, load_artifact
 from yilian.chain.connection import connect
 from yilian.chain.manifest import CONTRACT_NAMES, DeployedContract, Manifest
+from yilian.chain.sourcify import sourcify_dir, write_sourcify
 from yilian.chain.standard_input import standard_input
 from yilian.chain.transactions import Sender, as_hex
 
@@ -178,6 +179,7 @@ def deploy(
     manifest = deploy_all(w3, deployer, roles=roles, revocation_window=revocation_window, network=network)
     manifest.save(path)
     write_standard_inputs(path)
+    write_sourcify(path, manifest)
     log.info("%s: deployed, manifest written to %s", network, path)
     return Deployment(manifest, path, reused=False)
 
@@ -206,6 +208,7 @@ def describe(outcome: Deployment) -> str:
         lines.append(f"  {name:<18} {deployed.address}  block {deployed.block_number}")
     lines += [f"  {role:<18} {address}" for role, address in manifest.roles.items()]
     lines.append(f"  solc inputs: {sources_dir(outcome.path)}/")
+    lines.append(f"  explorer repository (Sourcify layout): {sourcify_dir(outcome.path)}/")
     return "\n".join(lines)
 
 
