@@ -10,6 +10,7 @@ from sqlalchemy import update
 from tests.backend.audit.journey import AUDITOR, Journey
 from tests.backend.certificates.test_certificates import issue
 from yilian.certificates.link import verification_link
+from yilian.public.certificate_check import masked_name
 from yilian.public.ratelimit import RateLimiter
 from yilian.relay.db.models import IssuedCertificate
 from yilian.relay.db.session import transaction
@@ -124,3 +125,7 @@ def test_each_client_is_rate_limited_with_retry_after(journey: Journey) -> None:
     assert answers[2].json()["code"] == "rate_limited"
     assert 1 <= int(answers[2].headers["Retry-After"]) <= 60
     assert page.status_code == 429 and "请求过于频繁" in page.text and page.headers["Retry-After"]
+
+
+def test_names_are_masked_to_first_and_last_character() -> None:
+    assert [masked_name(name) for name in ("张", "张三", "王小明", "欧阳娜娜")] == ["张", "张*", "王*明", "欧**娜"]

@@ -24,7 +24,6 @@ router = APIRouter(tags=["public pages"])
 STATS_CACHE_S = 60.0  # the page may be a minute behind the chain; the scan runs once a minute at most
 _limiter_made = threading.Lock()
 
-NumberParam = Annotated[str, "the certificate number"]
 HashQuery = Annotated[str, Query(pattern=r"^0x[0-9a-fA-F]{64}$", description="The certificate's hash (keccak256)")]
 FormatQuery = Annotated[Literal["html", "json"] | None, Query(description="json for machines")]
 
@@ -73,7 +72,7 @@ def _refusal(request: Request, format: str | None, error: RelayError) -> Respons
 @router.get(PUBLIC_PATH, response_class=HTMLResponse)
 @router.get("/v1/certificates/verify", response_class=HTMLResponse, include_in_schema=False)  # early QR codes
 def certificate_page(
-    request: Request, number: NumberParam, hash: HashQuery, sessions: SessionsDep, chain: ChainDep,
+    request: Request, number: str, hash: HashQuery, sessions: SessionsDep, chain: ChainDep,
     settings: SettingsDep, format: FormatQuery = None,
 ) -> Response:  # fmt: skip
     """The verdict on certificate `number` against the chain now: valid or not and why, issuer,
