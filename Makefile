@@ -9,9 +9,24 @@ SITE := $(VENV)/lib/python3.11/site-packages
 export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
 export SOLCX_BINARY_PATH := $(CURDIR)/tools/solc
 
-.PHONY: install networks compile run test test-contracts test-backend bench bench-relay bench-stats wrk bench-gas lint clean
+.PHONY: install debian-font debian-test-tools networks compile run test test-contracts test-backend bench bench-relay bench-stats wrk bench-gas lint clean
 
-install: $(VENV)/.installed node_modules/.installed networks
+install: $(VENV)/.installed node_modules/.installed networks debian-font
+
+# Debian packages, installed only when missing (CI runs as root; elsewhere run make with sudo once).
+# The certificate PDF embeds this font (WenQuanYi Micro Hei, Apache 2.0).
+debian-font:
+	@$(call debian_install,fonts-wqy-microhei)
+
+# The tests rasterise certificates with poppler and open the public pages in Debian's chromium
+# (driven by Playwright; `playwright install` is never run).
+debian-test-tools:
+	@$(call debian_install,poppler-utils chromium)
+
+define debian_install
+missing=$$(for package in $(1); do dpkg -s $$package >/dev/null 2>&1 || echo $$package; done); \
+if [ -n "$$missing" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; fi
+endef
 
 # uv resolves Brownie's fully pinned tree with one override: Brownie pins python-dotenv 0.16,
 # pydantic-settings needs >= 1.2 (Brownie only calls dotenv_values, which both provide).
@@ -33,7 +48,7 @@ networks: $(VENV)/.installed
 compile: install
 	$(BROWNIE) compile
 
-test: install compile
+test: install compile debian-test-tools
 	$(BROWNIE) test tests/contracts --network yilian-test
 	$(PY) -m pytest -p no:pytest-brownie tests/backend
 

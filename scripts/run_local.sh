@@ -45,7 +45,11 @@ fi
 
 "$PY" -m yilian.chain.deployment --rpc-url "$RPC_URL" --network "$NETWORK"
 
-# The relay: API on 127.0.0.1:8000 (OpenAPI at /docs) and the outbox worker, in the foreground.
+# The relay: API on port 8000 (OpenAPI at /docs) and the outbox worker, in the foreground. It
+# listens on every interface so that a phone on the same network can open a certificate's QR code
+# (public pages need no key; every other route needs an API key; the chain stays on 127.0.0.1).
+# YILIAN_RELAY_HOST=127.0.0.1 keeps it on this machine.
+RELAY_HOST="${YILIAN_RELAY_HOST:-0.0.0.0}"
 export YILIAN_RPC_URL="$RPC_URL"
 export YILIAN_MANIFEST_PATH="deployments/$NETWORK.json"
 export YILIAN_DATABASE_URL="${YILIAN_DATABASE_URL:-sqlite:///var/relay.db}"
@@ -53,5 +57,6 @@ if [[ ! -f var/dev-api-keys.env || ! -f var/relay.db ]]; then
   .venv/bin/yilian dev api-keys --env-file var/dev-api-keys.env
 fi
 echo "relay: http://127.0.0.1:8000 (OpenAPI: http://127.0.0.1:8000/docs)"
-echo "development API keys (app, auditor, admin): var/dev-api-keys.env; Ctrl-C stops relay and chain"
-.venv/bin/yilian relay serve --host 127.0.0.1 --port 8000
+echo "public pages: <base>/certificates/<number>?hash=…, <base>/stats (base: YILIAN_PUBLIC_BASE_URL, default this machine's LAN address)"
+echo "development API keys (one per role): var/dev-api-keys.env; Ctrl-C stops relay and chain"
+.venv/bin/yilian relay serve --host "$RELAY_HOST" --port 8000

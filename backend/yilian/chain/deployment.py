@@ -28,6 +28,7 @@ from yilian.chain.connection import connect
 from yilian.chain.devkeys import DEPLOYER, DEV_ROLE_ACCOUNTS, dev_address, dev_private_key
 from yilian.chain.governance import DEFAULT_TIMELOCK_DELAY, GovernanceSpec, deploy_council, hand_over
 from yilian.chain.manifest import CONTRACT_NAMES, DeployedContract, Manifest
+from yilian.chain.sourcify import sourcify_dir, write_sourcify
 from yilian.chain.standard_input import standard_input
 from yilian.chain.transactions import Sender
 
@@ -196,6 +197,7 @@ def deploy(
     )
     manifest.save(path)
     write_standard_inputs(path, governance=governance is not None)
+    write_sourcify(path, manifest)
     log.info("%s: deployed, manifest written to %s", network, path)
     return Deployment(manifest, path, reused=False)
 
@@ -254,6 +256,7 @@ def describe(outcome: Deployment) -> str:
         )
         lines += [f"  {'department':<18} {department}" for department in governed.departments]
     lines.append(f"  solc inputs: {sources_dir(outcome.path)}/")
+    lines.append(f"  explorer repository (Sourcify layout): {sourcify_dir(outcome.path)}/")
     return "\n".join(lines)
 
 

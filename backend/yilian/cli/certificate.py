@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from yilian.audit.relay_records import relay_session
 from yilian.certificates.model import SignedCertificate
 from yilian.certificates.pdf import render_pdf
+from yilian.certificates.store import keep
 from yilian.certificates.verify import verify_certificate
 from yilian.cli.chain_options import (
     DEFAULT_MANIFEST,
@@ -33,8 +34,14 @@ from yilian.stats.period import Period
 
 app = typer.Typer(help="Issue, verify and print volunteer service certificates.", no_args_is_help=True)
 
-VerifyUrl = Annotated[str, typer.Option(envvar="YILIAN_CERTIFICATE_VERIFY_URL", help="Where the QR code leads.")]
-DEFAULT_VERIFY_URL = "http://127.0.0.1:8000/v1/certificates/verify"
+PublicBaseUrl = Annotated[
+    str | None,
+    typer.Option(
+        envvar="YILIAN_PUBLIC_BASE_URL",
+        help="The relay's public address: the QR code opens <it>/certificates/<number>. "
+        "Default: this machine's LAN address, port 8000.",
+    ),
+]
 
 
 def _load(path: Path) -> SignedCertificate:
@@ -58,7 +65,7 @@ def issue(
     rpc_url: RpcUrl = DEFAULT_RPC_URL,
     manifest: ManifestPath = DEFAULT_MANIFEST,
     poa: Poa = False,
-    verify_url: VerifyUrl = DEFAULT_VERIFY_URL,
+    public_base_url: PublicBaseUrl = None,
 ) -> None:
     """Certifies the volunteer's confirmed, unrevoked sessions in the organisation's activities,
     signed with the organisation's attester key the relay holds (decrypted with
@@ -75,9 +82,11 @@ def issue(
             period=period, issuer_key=AttesterKeys(settings.custody_password).key_of(db, organisation),
             now=int(time.time()),
         )  # fmt: skip
+        keep(db, signed)  # so that its QR code's page can find it
+        db.commit()
     out.write_text(signed.model_dump_json(indent=2) + "\n", encoding="utf-8")
     if pdf is not None:
-        pdf.write_bytes(render_pdf(signed, verify_url))
+        pdf.write_bytes(render_pdf(signed, public_base_url or settings.public_base))
     cert = signed.certificate
     typer.echo(f"{cert.number}: {cert.total_sessions} sessions, {cert.total_hours} hours → {out}")
 
@@ -112,9 +121,10 @@ def verify(
 def to_pdf(
     certificate: Annotated[Path, typer.Argument(help="The signed certificate (JSON).")],
     out: Annotated[Path, typer.Option("--out", "-o", help="The PDF to write.")],
-    verify_url: VerifyUrl = DEFAULT_VERIFY_URL,
+    public_base_url: PublicBaseUrl = None,
 ) -> None:
-    """Renders the certificate for printing, with a QR code leading to its verification."""
+    """Renders the certificate for printing, with a QR code leading to its verification page
+    (which finds certificates the relay issued or kept: `yilian certificate issue` keeps them)."""
     signed = _load(certificate)
-    out.write_bytes(render_pdf(signed, verify_url))
+    out.write_bytes(render_pdf(signed, public_base_url or Settings().public_base))
     typer.echo(f"{signed.certificate.number} → {out}")

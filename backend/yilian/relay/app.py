@@ -20,6 +20,7 @@ from yilian.relay.api.routes import (
     lockouts,
     matching,
     merchants,
+    public,
     record,
     signups,
     stats,
@@ -71,4 +72,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in modules:
         app.include_router(module.router, responses=EVERY_OPERATION)
     app.include_router(health.router)  # its own answers, for probes and Prometheus
+    app.include_router(public.router)  # pages for people, no API key
     return app

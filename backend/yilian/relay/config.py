@@ -4,6 +4,7 @@ Secrets have no defaults outside development: in development the relay falls bac
 local chain's WELL-KNOWN PUBLIC DEVELOPMENT MNEMONIC, which must never hold real value.
 """
 
+import socket
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
@@ -39,6 +40,12 @@ class Settings(BaseSettings):
     # Holds AUDITOR_ROLE on the HourLedger: revokes a session an approved correction replaces.
     # Optional: without it corrections are filed and decided but not applied (development: dev account 2).
     auditor_key: SecretStr | None = None
+    # Where the public reaches the relay: the host in certificates' QR codes, e.g.
+    # https://yilian.example.gov.cn. Development default: this machine's LAN address on port
+    # 8000, so a phone on the same network can open the page (127.0.0.1 would be the phone).
+    public_base_url: str | None = None
+    # Public pages (no API key): requests per client IP per minute before 429 + Retry-After.
+    public_requests_per_minute: int = 30
 
     batch_max_size: int = 50
     batch_max_age_s: float = 1.0
@@ -80,6 +87,7 @@ class Settings(BaseSettings):
                     "custody_secret",
                     "face_provider_address",
                     "identity_pepper",
+                    "public_base_url",
                 )
                 if getattr(self, name) is None
             ]
@@ -100,6 +108,10 @@ class Settings(BaseSettings):
         return self._secret(self.auditor_key) or dev_private_key(devkeys.DEV_ROLE_ACCOUNTS["auditor"])
 
     @cached_property
+    def public_base(self) -> str:
+        return (self.public_base_url or f"http://{lan_address()}:8000").rstrip("/")
+
+    @cached_property
     def custody_password(self) -> str:
         return self._secret(self.custody_secret) or "development-only-custody-secret"
 
@@ -114,3 +126,13 @@ class Settings(BaseSettings):
     @staticmethod
     def _secret(value: SecretStr | None) -> str | None:
         return value.get_secret_value() if value is not None else None
+
+
+def lan_address() -> str:
+    """The address this machine's default route leaves from (connecting a UDP socket sends nothing)."""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: never routed anywhere real
+            return probe.getsockname()[0]
+    except OSError:
+        return "127.0.0.1"

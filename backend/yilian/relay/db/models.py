@@ -250,3 +250,18 @@ class IdempotencyRecord(Base):
     status_code: Mapped[int] = mapped_column(Integer)
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[int] = mapped_column(BigInteger, default=now_s)
+
+
+class IssuedCertificate(Base):
+    """Every certificate the relay issued, as signed: the public page its QR code opens finds it
+    here by number and verifies it against the chain again (it shows no more than the paper)."""
+
+    __tablename__ = "certificates"
+
+    # Keyed by hash: a certificate reissued within the same second may carry the same number.
+    hash: Mapped[str] = mapped_column(String(66), primary_key=True)
+    number: Mapped[str] = mapped_column(String(40), index=True)
+    organisation_id: Mapped[int] = mapped_column(BigInteger)
+    volunteer_address: Mapped[str] = mapped_column(String(42), index=True)
+    issued_at: Mapped[int] = mapped_column(BigInteger)
+    document: Mapped[str] = mapped_column(Text)  # the SignedCertificate's JSON

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from yilian.audit.progress import Progress
 from yilian.audit.relay_records import organisation_names
 from yilian.relay.services.chain import RelayChain
 from yilian.stats.live import LiveScan
@@ -20,10 +21,14 @@ class Statistics:
         self._created = threading.Lock()
 
     def report(self, sessions: sessionmaker[Session], period: Period) -> dict[str, Any]:
+        progress, names = self.current(sessions)
+        return stats_report(progress.state, period, names, progress.last_block)
+
+    def current(self, sessions: sessionmaker[Session]) -> tuple[Progress, dict[int, str]]:
+        """The scan advanced to the chain's head, and the organisations' names."""
         progress = self._live_scan().current()  # no database session held while the chain is read
         with sessions() as db:
-            names = organisation_names(db)
-        return stats_report(progress.state, period, names, progress.last_block)
+            return progress, organisation_names(db)
 
     def _live_scan(self) -> LiveScan:
         """Made on first use: the first request reads the history, not the relay's start-up."""
