@@ -21,6 +21,10 @@ from yilian.chain.localchain import LocalChain
 from yilian.chain.manifest import Manifest
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "poa: on the project's Clique PoA chain (EthereumJS); run alone with -m poa")
+
+
 @dataclass(frozen=True)
 class Deployed:
     w3: Web3

@@ -28,6 +28,7 @@ from yilian.chain.connection import connect
 from yilian.chain.devkeys import DEPLOYER, DEV_ROLE_ACCOUNTS, dev_address, dev_private_key
 from yilian.chain.governance import DEFAULT_TIMELOCK_DELAY, GovernanceSpec, deploy_council, hand_over
 from yilian.chain.manifest import CONTRACT_NAMES, DeployedContract, Manifest
+from yilian.chain.poa import dev_deployer_and_accounts
 from yilian.chain.sourcify import sourcify_dir, write_sourcify
 from yilian.chain.standard_input import standard_input
 from yilian.chain.transactions import Sender
@@ -287,8 +288,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
     w3 = connect(args.rpc_url, poa=args.poa)
-    accounts = w3.eth.accounts
-    deployer = os.environ.get("YILIAN_DEPLOYER_KEY") or (accounts[0] if accounts else None)
+    deployer, accounts = dev_deployer_and_accounts(args.network) or (None, w3.eth.accounts)
+    deployer = os.environ.get("YILIAN_DEPLOYER_KEY") or deployer or (accounts[0] if accounts else None)
     if deployer is None:
         sys.exit("set YILIAN_DEPLOYER_KEY: the node holds no unlocked account")
     outcome = deploy(

@@ -1,6 +1,8 @@
 """The project's one fee policy: EIP-1559 where blocks carry a base fee, legacy elsewhere (zero-gas
 PoA chains such as Besu QBFT and GoQuorum have no base fee and refuse type-2 transactions, which
 web3's own default would send); replacements bump by 12.5 %, above the 10 % nodes require.
+A london chain whose base fee is zero (free gas, as a consortium chain is set up) gets legacy
+transactions at gas price 0 in `auto` mode: the sender then needs no balance at all.
 Used by the relay's submitter (its mode and tip from the settings) and by `chain.transactions`
 (scripts, deployment, the merchant wallet: automatic mode, the node's suggested tip)."""
 
@@ -42,6 +44,8 @@ def current_fees(
 ) -> Fees:
     """`priority_fee` and `gas_price`: None asks the node (only for the kind of fee chosen)."""
     base_fee = w3.eth.get_block("latest").get("baseFeePerGas")
+    if mode == "auto" and base_fee == 0:
+        return Fees(gas_price=gas_price or 0)
     if mode == "legacy" or (mode == "auto" and base_fee is None):
         return Fees(gas_price=gas_price if gas_price is not None else w3.eth.gas_price)
     tip = priority_fee if priority_fee is not None else w3.eth.max_priority_fee

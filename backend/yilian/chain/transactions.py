@@ -6,6 +6,7 @@ the next step; this module is that loop, with the fee choice the project's chain
 
 from __future__ import annotations
 
+import time
 from typing import Protocol, cast
 
 from eth_account import Account
@@ -13,8 +14,10 @@ from eth_account.signers.local import LocalAccount
 from eth_utils import is_address, to_checksum_address
 from hexbytes import HexBytes
 from web3 import Web3
+from web3.exceptions import ContractLogicError, Web3RPCError
 from web3.types import TxParams, TxReceipt
 
+from yilian.chain.connection import lookup_not_ready
 from yilian.chain.fees import current_fees
 
 # Headroom over eth_estimateGas: estimates are exact on ganache and Hardhat, but a PoA node's
@@ -59,12 +62,19 @@ class Sender:
     def transact(self, call: Transactable) -> TxReceipt:
         """Builds (estimating gas), sends and waits for `call`; raises if it reverts."""
         fees = fee_fields(self.w3)
-        built = call.build_transaction({"from": self.address, **fees})
+        gas_limit = self.w3.eth.get_block("latest")["gasLimit"]
+        try:
+            built = call.build_transaction({"from": self.address, **fees})
+            built["gas"] = min(int(built["gas"] * _GAS_HEADROOM), gas_limit)
+        except ContractLogicError:
+            raise
+        except Web3RPCError:
+            # The node cannot estimate (EthereumJS on Clique fails eth_estimateGas): an explicit
+            # limit, the block's. Unused gas is not charged, and a revert still shows in the receipt.
+            built = call.build_transaction({"from": self.address, **fees, "gas": gas_limit})
         # With a gas price strategy set (Brownie sets one), web3 adds a gasPrice next to our
         # EIP-1559 fees, a mix nodes reject: keep only the fee fields chosen above.
         tx: TxParams = {k: v for k, v in built.items() if k not in _FEE_KEYS or k in fees}  # type: ignore[assignment]
-        gas_limit = self.w3.eth.get_block("latest")["gasLimit"]
-        tx["gas"] = min(int(tx["gas"] * _GAS_HEADROOM), gas_limit)
         return self.wait(self.send(tx))
 
     def send(self, tx: TxParams) -> HexBytes:
@@ -77,7 +87,16 @@ class Sender:
         return self.w3.eth.send_raw_transaction(signed.raw_transaction)
 
     def wait(self, tx_hash: HexBytes) -> TxReceipt:
-        receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=self.receipt_timeout, poll_latency=0.05)
+        deadline = time.monotonic() + self.receipt_timeout
+        while True:
+            try:
+                receipt = self.w3.eth.wait_for_transaction_receipt(
+                    tx_hash, timeout=max(0.1, deadline - time.monotonic()), poll_latency=0.05
+                )
+                break
+            except Web3RPCError as error:  # a Web3 not built by connect(), e.g. Brownie's
+                if not (lookup_not_ready(error) and time.monotonic() < deadline):
+                    raise
         if receipt["status"] != 1:
             raise TransactionFailed(receipt)
         return receipt
