@@ -86,12 +86,13 @@ def test_external_signer_refusals_write_nothing(relay, face_provider):
     organisation = Scenario(relay, face_provider).organisation()
     own = relay_attester(relay, organisation).address
 
-    def add(organisation_id: int, address: str, role: str = "admin"):  # type: ignore[no-untyped-def]
+    def add(organisation_id: int, address: str | None, role: str = "admin"):  # type: ignore[no-untyped-def]
         path = f"/v1/organisations/{organisation_id}/attesters"
         return lambda: relay.client.post(path, json={"address": address}, headers=relay.headers(role))
 
     assert_rejected(relay, add(organisation, "0x1234"), 422, "invalid_address")
     assert_rejected(relay, add(organisation, own), 409, "attester_exists")
+    assert_rejected(relay, add(organisation, None), 409, "attester_exists")  # the relay holds its key already
     assert_rejected(relay, add(999_999, own), 404, "organisation_not_found")
     assert_rejected(relay, add(organisation, own, "organiser"), 403, "wrong_role")
 

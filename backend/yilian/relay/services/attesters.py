@@ -24,6 +24,21 @@ def create_relay_attester(
     return _register(sessions, chain, submitter, organisation_id, address, keystore, timeout_s)
 
 
+def add_relay_attester(
+    sessions: sessionmaker[Session], chain: RelayChain, submitter: Submitter, *, organisation_id: int,
+    custody_password: str, timeout_s: float,
+) -> OrganisationAttester:  # fmt: skip
+    """The relay's key for an organisation that has none (one created before keys were per
+    organisation, or created on chain by someone else and managed by the relay)."""
+    with sessions() as db:
+        if any(attester.custodial_keystore for attester in list_attesters(db, organisation_id)):
+            raise Conflict(f"the relay already holds a key of organisation {organisation_id}", code="attester_exists")
+    return create_relay_attester(
+        sessions, chain, submitter, organisation_id=organisation_id, custody_password=custody_password,
+        timeout_s=timeout_s,
+    )  # fmt: skip
+
+
 def add_external_attester(
     sessions: sessionmaker[Session], chain: RelayChain, submitter: Submitter, *, organisation_id: int,
     address: str, timeout_s: float,

@@ -13,8 +13,12 @@ router = APIRouter(prefix="/v1/organisations", tags=["organisations and activiti
 Admin = Annotated[ApiKey, Depends(require("admin"))]
 
 
-class ExternalAttesterIn(BaseModel):
-    address: str = Field(description="An Ethereum address whose key the organisation holds itself")
+class AttesterIn(BaseModel):
+    address: str | None = Field(
+        None,
+        description="An Ethereum address whose key the organisation holds itself; omitted: the "
+        "relay creates a key for the organisation and holds it (if it holds none yet)",
+    )
 
 
 class AttesterOut(BaseModel):
@@ -44,15 +48,22 @@ def list_attesters(
 
 
 @router.post("/{organisation_id}/attesters", status_code=201, response_model=AttesterOut)
-def add_external_attester(
-    organisation_id: int, body: ExternalAttesterIn, sessions: SessionsDep, chain: ChainDep,
+def add_attester(
+    organisation_id: int, body: AttesterIn, sessions: SessionsDep, chain: ChainDep,
     submitter: SubmitterDep, settings: SettingsDep, _: Admin,
 ) -> AttesterOut:  # fmt: skip
     """Registers an external signer of the organisation on chain: hours and certificates it
-    signs elsewhere for the organisation's activities are accepted like the relay's. Errors:
-    422 `invalid_address`, 404 `organisation_not_found`, 409 `attester_exists`."""
-    attester = attesters.add_external_attester(
-        sessions, chain, submitter, organisation_id=organisation_id, address=body.address,
-        timeout_s=settings.receipt_timeout_s,
-    )  # fmt: skip
+    signs elsewhere for the organisation's activities are accepted like the relay's. Without an
+    address, the relay creates the organisation's own key, as it does for a new organisation.
+    Errors: 422 `invalid_address`, 404 `organisation_not_found`, 409 `attester_exists`."""
+    if body.address is None:
+        attester = attesters.add_relay_attester(
+            sessions, chain, submitter, organisation_id=organisation_id,
+            custody_password=settings.custody_password, timeout_s=settings.receipt_timeout_s,
+        )  # fmt: skip
+    else:
+        attester = attesters.add_external_attester(
+            sessions, chain, submitter, organisation_id=organisation_id, address=body.address,
+            timeout_s=settings.receipt_timeout_s,
+        )  # fmt: skip
     return _out(attester)
