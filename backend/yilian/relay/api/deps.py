@@ -93,8 +93,8 @@ def _admitted_key(sessions: sessionmaker[Session], presented: str) -> ApiKey | N
     cached = _admitted.get(cache_key)
     if cached is not None and cached[0] > now:
         return cached[1]
-    with sessions() as session:
-        key = find_api_key(session, presented)
+    with sessions() as db:
+        key = find_api_key(db, presented)
     if key is not None:
         if len(_admitted) > 10_000:
             _admitted.clear()

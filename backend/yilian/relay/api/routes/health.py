@@ -37,8 +37,8 @@ def metrics() -> Response:
 
 
 def _ping_database(sessions: SessionsDep) -> None:
-    with sessions() as session:
-        session.execute(text("SELECT 1"))
+    with sessions() as db:
+        db.execute(text("SELECT 1"))
 
 
 def _ok(probe) -> bool:  # type: ignore[no-untyped-def]
