@@ -84,6 +84,7 @@ def _invent_record(journey: Journey, session) -> str:  # type: ignore[no-untyped
     session.add(CheckIn(
         id="invented", volunteer_id=visit.volunteer_id, activity_id=visit.activity_id, session=9,
         checked_in_at=visit.checked_in_at, checked_out_at=visit.checked_out_at, face_nonce="0x" + "99" * 32,
+        check_in_received_at=visit.check_in_received_at, last_presence_at=visit.last_presence_at,
         evidence=visit.evidence, status="closed",
     ))  # fmt: skip
     session.flush()
