@@ -8,11 +8,11 @@ SITE := $(VENV)/lib/python3.11/site-packages
 export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
 export SOLCX_BINARY_PATH := $(CURDIR)/tools/solc
 
-.PHONY: install networks compile run test test-contracts test-backend bench bench-relay bench-stats wrk bench-gas lint clean
+.PHONY: install networks compile run test test-contracts test-backend fuzz bench bench-relay bench-stats wrk bench-gas lint clean
 
 install: $(VENV)/.installed node_modules/.installed networks
 
-# uv resolves Brownie's fully pinned tree with one override: Brownie pins python-dotenv 0.16,
+# uv resolves Brownie's fully pinned tree with overrides (requirements-overrides.txt says why), e.g. Brownie pins python-dotenv 0.16,
 # pydantic-settings needs >= 1.2 (Brownie only calls dotenv_values, which both provide).
 $(VENV)/.installed: pyproject.toml requirements-overrides.txt
 	test -x $(PY) || python3.11 -m venv $(VENV)
@@ -35,6 +35,14 @@ compile: install
 test: install compile
 	$(BROWNIE) test tests/contracts --network yilian-test
 	$(PY) -m pytest -p no:pytest-brownie tests/backend
+
+# Schemathesis on every relay operation with every role's key, FUZZ_EXAMPLES valid and invalid
+# requests per operation and role (the test suite runs 2), on a real ganache and SQLite; prints
+# the counts of requests, server errors and schema violations, and fails on any of the last two.
+FUZZ_EXAMPLES ?= 10
+fuzz: install compile
+	YILIAN_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -p no:pytest-brownie -q -s -W ignore::DeprecationWarning \
+		tests/backend/relay/test_api_fuzz.py
 
 run: install compile
 	bash scripts/run_local.sh
