@@ -7,9 +7,12 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 
+import httpx
+import requests
 import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, Phase, given, settings
+from requests.structures import CaseInsensitiveDict
 from schemathesis import DataGenerationMethod
 from schemathesis.checks import (
     content_type_conformance,
@@ -76,7 +79,7 @@ def _run(relay, client, operation, role, method, examples, seed, tally) -> None:
             )  # fmt: skip
         except (UnicodeEncodeError, ValueError):
             return  # a header or URL no HTTP client can send (non-Latin-1 text): not a request
-        _judge(case, response, role, tally)
+        _judge(case, _as_requests(response), role, tally)
 
     with contextlib.suppress(SkipTest):  # no invalid input exists for an operation without parameters
         send()
@@ -87,6 +90,16 @@ def _body(kwargs: dict) -> bytes | None:  # type: ignore[type-arg]
         return json.dumps(kwargs["json"]).encode()
     data = kwargs.get("data")
     return data.encode() if isinstance(data, str) else data
+
+
+def _as_requests(response: httpx.Response) -> requests.Response:
+    """Schemathesis 3.18's checks read responses the way `requests` shapes them."""
+    converted = requests.Response()
+    converted.status_code, converted._content = response.status_code, response.content
+    converted.headers = CaseInsensitiveDict(response.headers)
+    converted.encoding, converted.url = response.encoding, str(response.url)
+    converted.request = requests.Request(response.request.method, str(response.request.url)).prepare()
+    return converted
 
 
 def _judge(case, response, role, tally: Tally) -> None:  # type: ignore[no-untyped-def]
