@@ -63,6 +63,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Verified volunteer check-ins to confirmed on-chain hours.",
         lifespan=lifespan,
         dependencies=[Depends(json_bodies_only)],
+        # operationId = the route's name (create_activity, check_in): what generated clients call
+        generate_unique_id_function=lambda route: route.name,
     )
     errors.install(app)
     modules = (

@@ -5,9 +5,11 @@ contract refusal comes back decoded, and the OpenAPI document says all of it."""
 import json
 
 import pytest
+from fastapi.testclient import TestClient
 
 from yilian.chain.localchain import dev_private_key
 from yilian.chain.transactions import Sender
+from yilian.relay.api.deps import get_clock
 
 from .scenario import VENUE, Scenario, assert_error, assert_rejected, row_counts
 
@@ -147,3 +149,31 @@ def test_the_openapi_document_declares_keys_errors_and_examples(relay):
     for path in ("/v1/volunteers", "/v1/activities", "/v1/activities/{activity_id}/check-ins"):
         body = document["paths"][path]["post"]["requestBody"]["content"]["application/json"]
         assert body.get("examples"), path
+
+
+def test_attestations_come_a_bounded_page_at_a_time(relay, scenario):
+    activity, volunteer = scenario.activity_and_volunteer()
+    for _ in range(3):
+        scenario.serve(activity, volunteer, 600)
+    path, headers = f"/v1/volunteers/{volunteer['app_user_id']}/attestations", relay.headers("auditor")
+    first = relay.client.get(path, params={"limit": 2}, headers=headers).json()
+    rest = relay.client.get(path, params={"limit": 2, "cursor": first["next_cursor"]}, headers=headers).json()
+    assert [len(first["items"]), len(rest["items"]), rest["next_cursor"]] == [2, 1, None]
+    assert [item["session"] for item in first["items"] + rest["items"]] == [0, 1, 2]
+    for params in ({"limit": 0}, {"limit": 101}, {"cursor": "x" * 513}):
+        assert_error(relay.client.get(path, params=params, headers=headers), 422, "invalid_request")
+    forged = "WzE4NDQ2NzQ0MDczNzA5NTUxNjE2LCJ4Il0"  # [18446744073709551616, "x"]: past any column
+    assert_error(relay.client.get(path, params={"cursor": forged}, headers=headers), 422, "invalid_cursor")
+
+
+def test_an_unexpected_failure_is_a_logged_500_in_the_envelope(relay, scenario, caplog):
+    activity = scenario.open_activity()
+
+    def broken_clock() -> float:
+        raise RuntimeError("secret internals")
+
+    relay.client.app.dependency_overrides[get_clock] = lambda: broken_clock
+    client = TestClient(relay.client.app, raise_server_exceptions=False)
+    response = client.get(f"/v1/activities/{activity['id']}/signin-code", headers=relay.headers("organiser"))
+    assert_error(response, 500, "internal_error")
+    assert "secret internals" not in response.text and "secret internals" in caplog.text

@@ -53,7 +53,6 @@ _FIELD_CODES = {
     "less_than": "out_of_range",
     "less_than_equal": "out_of_range",
     "finite_number": "out_of_range",
-    "date_too_early": "out_of_range",
     "string_too_long": "too_long",
     "too_long": "too_long",
     "string_too_short": "too_short",
@@ -79,8 +78,6 @@ def field_code(error_type: str) -> str:
         return _FIELD_CODES[error_type]
     if error_type.endswith(("_type", "_parsing")) or error_type in ("model_attributes_type", "dict_type"):
         return "invalid_type"
-    if error_type.startswith(("date_", "datetime_")):
-        return "out_of_range" if "overflow" in error_type or "too" in error_type else "invalid_type"
     return "invalid_value"
 
 

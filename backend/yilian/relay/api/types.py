@@ -27,7 +27,6 @@ UnixTime = Annotated[
     int, Field(ge=0, le=LAST_SECOND_OF_9999, description="Unix seconds (uint40 on chain; up to year 9999)")
 ]
 Uint16 = Annotated[int, Field(ge=0, le=MAX_UINT16)]
-Uint32 = Annotated[int, Field(ge=0, le=MAX_UINT32)]
 Minutes = Annotated[int, Field(ge=1, le=MAX_UINT32, description="Whole minutes (uint32 on chain)")]
 Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False, description="Degrees, WGS-84")]
 Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False, description="Degrees, WGS-84")]

@@ -37,7 +37,7 @@ class VerificationOut(BaseModel):
     signer: str | None = Field(description="The address the signature recovers to")
 
 
-@router.post("", status_code=201, response_model=SignedCertificate, responses=CHAIN_WRITE)
+@router.post("", status_code=201, response_model=SignedCertificate, responses=CHAIN_WRITE, name="issue_certificate")
 def issue(
     body: CertificateIn, sessions: SessionsDep, chain: ChainDep, settings: SettingsDep, clock: ClockDep,
     key: Annotated[ApiKey, Depends(require("organiser"))],
@@ -62,7 +62,7 @@ def issue(
     return signed
 
 
-@router.post("/verify", response_model=VerificationOut, responses=JSON_READ)
+@router.post("/verify", response_model=VerificationOut, responses=JSON_READ, name="verify_certificate")
 def verify(
     body: SignedCertificate, chain: ChainDep,
     _: Annotated[ApiKey, Depends(require("app", "organiser", "auditor"))],
