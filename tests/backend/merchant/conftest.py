@@ -36,7 +36,6 @@ from yilian.relay.worker import wait_until_idle
 relay_chain = relay_conftest.relay_chain
 database_url = relay_conftest.database_url
 relay = relay_conftest.relay
-relay_overrides = relay_conftest.relay_overrides
 face_provider = relay_conftest.face_provider
 
 PASSWORD = "counter-password"
