@@ -13,6 +13,7 @@ from eth_account.signers.local import LocalAccount
 from eth_utils import is_address, to_checksum_address
 from hexbytes import HexBytes
 from web3 import Web3
+from web3.exceptions import ContractLogicError, Web3RPCError
 from web3.types import TxParams, TxReceipt
 
 # Headroom over eth_estimateGas: estimates are exact on ganache and Hardhat, but a PoA node's
@@ -41,10 +42,14 @@ def fee_fields(w3: Web3) -> TxParams:
 
     Zero-gas PoA chains (Besu QBFT, GoQuorum) and pre-london chains have no `baseFeePerGas` in
     their blocks and reject type-2 transactions; web3's own default would send type 2 anyway.
+    A london chain whose base fee is zero (a free-gas consortium chain) gets a zero-price legacy
+    transaction: the sender then needs no balance at all.
     """
     base_fee = w3.eth.get_block("latest").get("baseFeePerGas")
     if base_fee is None:
         return {"gasPrice": w3.eth.gas_price}
+    if base_fee == 0:
+        return {"gasPrice": 0}
     tip = w3.eth.max_priority_fee
     # Twice the base fee still pays after six full blocks of 12.5 % base-fee increases.
     return {"maxFeePerGas": 2 * base_fee + tip, "maxPriorityFeePerGas": tip}
@@ -66,12 +71,19 @@ class Sender:
     def transact(self, call: Transactable) -> TxReceipt:
         """Builds (estimating gas), sends and waits for `call`; raises if it reverts."""
         fees = fee_fields(self.w3)
-        built = call.build_transaction({"from": self.address, **fees})
+        gas_limit = self.w3.eth.get_block("latest")["gasLimit"]
+        try:
+            built = call.build_transaction({"from": self.address, **fees})
+            built["gas"] = min(int(built["gas"] * _GAS_HEADROOM), gas_limit)
+        except ContractLogicError:
+            raise
+        except Web3RPCError:
+            # The node cannot estimate (EthereumJS on Clique fails eth_estimateGas): an explicit
+            # limit, the block's. Unused gas is not charged, and a revert still shows in the receipt.
+            built = call.build_transaction({"from": self.address, **fees, "gas": gas_limit})
         # With a gas price strategy set (Brownie sets one), web3 adds a gasPrice next to our
         # EIP-1559 fees, a mix nodes reject: keep only the fee fields chosen above.
         tx: TxParams = {k: v for k, v in built.items() if k not in _FEE_KEYS or k in fees}  # type: ignore[assignment]
-        gas_limit = self.w3.eth.get_block("latest")["gasLimit"]
-        tx["gas"] = min(int(tx["gas"] * _GAS_HEADROOM), gas_limit)
         return self.wait(self.send(tx))
 
     def send(self, tx: TxParams) -> HexBytes:

@@ -2,7 +2,7 @@
 
 import typer
 
-from yilian.cli import audit, certificate, dev, merchant, relay, stats
+from yilian.cli import audit, certificate, chain, dev, merchant, relay, stats
 
 app = typer.Typer(help="Yilian (益链): volunteer hours and 益币 on chain.", no_args_is_help=True)
 app.add_typer(relay.app, name="relay")
@@ -11,6 +11,7 @@ app.add_typer(merchant.app, name="merchant")
 app.command("audit")(audit.audit)
 app.add_typer(certificate.app, name="certificate")
 app.command("stats")(stats.stats)
+app.command("chain")(chain.chain)
 
 if __name__ == "__main__":
     app()

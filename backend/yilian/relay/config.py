@@ -12,6 +12,7 @@ from eth_account import Account
 from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from yilian.chain.connection import rpc_urls
 from yilian.chain.localchain import dev_private_key
 
 DEV_SUBMITTER_INDEX = 0  # the deployer: admin, registrar, merchant manager on the local chain
@@ -25,6 +26,9 @@ class Settings(BaseSettings):
     environment: Literal["development", "production"] = "development"
     database_url: str = "sqlite:///var/relay.db"
     rpc_url: str = "http://127.0.0.1:8545"
+    # Several nodes (one per consortium department), comma-separated: the relay uses the first
+    # that answers and fails over to the next. Overrides rpc_url when set.
+    rpc_urls: str | None = None
     poa: bool = False
     manifest_path: Path = Path("deployments/yilian-local.json")
 
@@ -39,7 +43,9 @@ class Settings(BaseSettings):
 
     batch_max_size: int = 50
     batch_max_age_s: float = 1.0
-    confirmations: int = 1
+    # Blocks a receipt must be deep (its own included) before its items count as confirmed.
+    # None: chosen per chain (yilian.chain.finality); 0 or 1 on instant-finality BFT chains.
+    confirmations: int | None = None
     poll_interval_s: float = 0.2
     stuck_after_s: float = 30.0
     fee_mode: Literal["auto", "legacy", "eip1559"] = "auto"
@@ -74,6 +80,10 @@ class Settings(BaseSettings):
             if missing:
                 raise ValueError(f"production needs these settings: {', '.join(missing)}")
         return self
+
+    @property
+    def endpoints(self) -> list[str]:
+        return rpc_urls(self.rpc_urls or self.rpc_url)
 
     @cached_property
     def attester(self) -> str:

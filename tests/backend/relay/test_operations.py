@@ -30,7 +30,11 @@ def scenario(relay, face_provider) -> Scenario:
 def test_healthz_reports_database_and_chain_ok(relay):
     response = relay.client.get("/healthz")
     assert response.status_code == 200, response.text
-    assert response.json() == {"status": "ok", "database": True, "chain": True}
+    body = response.json()
+    assert (body["status"], body["database"], body["chain"]) == ("ok", True, True)
+    (endpoint,) = body["endpoints"]
+    assert endpoint["url"] == relay.settings.rpc_url and endpoint["active"] and endpoint["reachable"]
+    assert (endpoint["chain_id"], endpoint["error"]) == (1337, None) and endpoint["block_number"] >= 0
 
 
 def test_metrics_expose_the_outbox_by_status_and_the_submission_metrics(relay, scenario):

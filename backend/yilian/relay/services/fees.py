@@ -1,5 +1,8 @@
 """Transaction fees: EIP-1559 where blocks carry a base fee, legacy elsewhere (and on zero-gas
-permissioned chains); replacements bump by 12.5 %, above the 10 % nodes require."""
+permissioned chains); replacements bump by 12.5 %, above the 10 % nodes require.
+
+A london chain whose base fee is zero (free gas, as a consortium chain is set up) gets legacy
+transactions at gas price 0 in `auto` mode: the submitter then needs no balance at all."""
 
 import json
 from dataclasses import asdict, dataclass
@@ -36,6 +39,8 @@ class Fees:
 
 def current_fees(w3: Web3, *, mode: str, priority_fee: int, gas_price: int | None) -> Fees:
     base_fee = w3.eth.get_block("latest").get("baseFeePerGas")
+    if mode == "auto" and base_fee == 0:
+        return Fees(gas_price=gas_price or 0)
     if mode == "legacy" or (mode == "auto" and base_fee is None):
         return Fees(gas_price=gas_price if gas_price is not None else w3.eth.gas_price)
     base = base_fee or 0

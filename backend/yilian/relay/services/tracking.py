@@ -6,6 +6,12 @@ record per session and it is already there; any other rejection → rejected wit
 A transaction that is unknown to the node is sent again (crash before broadcast, node restart);
 one stuck too long is replaced at a higher fee; one whose nonce went to another transaction
 gives its attestations back to the outbox.
+
+A receipt is not final until it is `confirmations` blocks deep. A mined transaction whose block
+then leaves the chain (a reorganisation) is followed again as sent: re-sent with its nonce if the
+node lost it, so later nonces are not stranded; if another transaction took that nonce on the new
+branch, its attestations go back to the outbox. Nothing is confirmed twice: the ledger keeps one
+record per session.
 """
 
 import time
@@ -98,7 +104,8 @@ def _observe(chain: RelayChain, settings: Settings, row: ChainTx, mined_count: i
     if receipt is not None:
         return _Seen(row.tx_hash, receipt, nonce_taken=False, known=True)
     taken = mined_count > row.nonce
-    stuck = time.time() - row.sent_at > settings.stuck_after_s
+    # A transaction reorganised out of the chain is re-sent, however long ago it was sent.
+    stuck = row.status == "sent" and time.time() - row.sent_at > settings.stuck_after_s
     known = taken or stuck or _node_knows(chain, row.tx_hash)
     return _Seen(row.tx_hash, None, nonce_taken=taken, known=known)
 
@@ -113,7 +120,7 @@ def _follow(
         return _chase(session, submitter, settings, row, seen)
     row.block_number = receipt["blockNumber"]
     row.tx_hash = "0x" + bytes(receipt["transactionHash"]).hex()
-    if head - receipt["blockNumber"] + 1 < settings.confirmations:
+    if head - receipt["blockNumber"] + 1 < chain.confirmations(settings):
         row.status = "mined"
         return False
     if receipt["status"] == 0:
@@ -129,6 +136,9 @@ def _follow(
 
 
 def _chase(session: Session, submitter: Submitter, settings: Settings, row: ChainTx, seen: _Seen) -> bool:
+    if row.status == "mined":  # its block left the chain
+        row.status, row.block_number, row.sent_at = "sent", None, time.time()
+        metrics.TRANSACTIONS.labels("reorganised").inc()
     if seen.nonce_taken:
         row.status = "dropped"  # the nonce went to a transaction we don't know
         metrics.TRANSACTIONS.labels("dropped").inc()

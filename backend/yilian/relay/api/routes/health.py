@@ -12,10 +12,16 @@ router = APIRouter(tags=["operations"])
 
 @router.get("/healthz")
 def healthz(sessions: SessionsDep, chain: ChainDep) -> JSONResponse:
-    """200 when the database and the chain both answer, 503 otherwise, saying which."""
+    """200 when the database and the chain (through any endpoint) answer, 503 otherwise, saying
+    which. `endpoints`: each configured RPC node (credentials removed) with `active` (the one in
+    use), `reachable`, `chain_id`, `block_number` and `error`; `status` is "degraded" as soon as
+    one endpoint is down or serves another chain, even while the others carry the relay."""
     checks = {"database": _ok(lambda: _ping_database(sessions)), "chain": _ok(lambda: chain.w3.eth.block_number)}
+    endpoints = chain.provider.health()
     healthy = all(checks.values())
-    return JSONResponse({"status": "ok" if healthy else "degraded", **checks}, status_code=200 if healthy else 503)
+    every_endpoint = all(endpoint["reachable"] and endpoint["error"] is None for endpoint in endpoints)
+    status = "ok" if healthy and every_endpoint else "degraded"
+    return JSONResponse({"status": status, **checks, "endpoints": endpoints}, status_code=200 if healthy else 503)
 
 
 @router.get("/metrics")
