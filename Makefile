@@ -9,7 +9,7 @@ SITE := $(VENV)/lib/python3.11/site-packages
 export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
 export SOLCX_BINARY_PATH := $(CURDIR)/tools/solc
 
-.PHONY: install networks compile run test test-contracts test-backend bench bench-relay bench-stats wrk bench-gas lint clean
+.PHONY: install networks compile run poa test test-contracts test-backend bench bench-relay bench-stats wrk bench-gas lint clean
 
 install: $(VENV)/.installed node_modules/.installed networks
 
@@ -39,6 +39,10 @@ test: install compile
 
 run: install compile
 	bash scripts/run_local.sh
+
+# The same on the project's Clique PoA chain (EthereumJS client, chain 1338) on 127.0.0.1:8547.
+poa: install compile
+	YILIAN_CHAIN=poa bash scripts/run_local.sh
 
 # Every benchmark; each writes its measured numbers to bench/<name>.md.
 bench: bench-gas bench-relay bench-stats

@@ -141,6 +141,11 @@ def _not_yet_as_null(method: str, response: RPCResponse) -> RPCResponse:
     return response
 
 
+def lookup_not_ready(error: Exception) -> bool:
+    """Whether a receipt lookup failed only because the node is still importing its block."""
+    return _NOT_YET in str(error)
+
+
 def connect(
     rpc_url: str | Sequence[str], *, poa: bool = False, timeout: float = 10, expected_chain_id: int | None = None
 ) -> Web3:

@@ -27,6 +27,7 @@ from web3.types import TxReceipt
 from yilian.chain.artifacts import PROJECT_ROOT, Artifact, load_artifact
 from yilian.chain.connection import connect
 from yilian.chain.manifest import CONTRACT_NAMES, DeployedContract, Manifest
+from yilian.chain.poa import dev_deployer_and_accounts
 from yilian.chain.standard_input import standard_input
 from yilian.chain.transactions import Sender, as_hex
 
@@ -226,8 +227,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
     w3 = connect(args.rpc_url, poa=args.poa)
-    accounts = w3.eth.accounts
-    deployer = os.environ.get("YILIAN_DEPLOYER_KEY") or (accounts[0] if accounts else None)
+    deployer, accounts = dev_deployer_and_accounts(args.network) or (None, w3.eth.accounts)
+    deployer = os.environ.get("YILIAN_DEPLOYER_KEY") or deployer or (accounts[0] if accounts else None)
     if deployer is None:
         sys.exit("set YILIAN_DEPLOYER_KEY: the node holds no unlocked account")
     outcome = deploy(

@@ -62,6 +62,14 @@ def clique_genesis(signers: Sequence[str], *, period_s: int, chain_id: int = POA
     }  # fmt: skip
 
 
+def dev_deployer_and_accounts(network: str) -> tuple[str, list[str]] | None:
+    """On the project's own PoA chain, whose node holds no accounts: the deployer's key and the
+    role accounts of a local run (the public development keys, as on ganache). None elsewhere."""
+    if network != POA_NETWORK:
+        return None
+    return dev_private_key(0), [dev_address(index) for index in range(ACCOUNT_COUNT)]
+
+
 class PoaChain(LocalChain):
     """The EthereumJS client sealing Clique blocks every `period_s` seconds; keeps its chain in
     `data_dir` (a temporary directory when None) across stop/restart."""

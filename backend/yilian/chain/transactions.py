@@ -6,6 +6,7 @@ the next step; this module is that loop, with the fee choice the project's chain
 
 from __future__ import annotations
 
+import time
 from typing import Protocol
 
 from eth_account import Account
@@ -15,6 +16,8 @@ from hexbytes import HexBytes
 from web3 import Web3
 from web3.exceptions import ContractLogicError, Web3RPCError
 from web3.types import TxParams, TxReceipt
+
+from yilian.chain.connection import lookup_not_ready
 
 # Headroom over eth_estimateGas: estimates are exact on ganache and Hardhat, but a PoA node's
 # estimate can run short of what a state change between estimate and inclusion needs.
@@ -96,7 +99,16 @@ class Sender:
         return self.w3.eth.send_raw_transaction(signed.raw_transaction)
 
     def wait(self, tx_hash: HexBytes) -> TxReceipt:
-        receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=self.receipt_timeout, poll_latency=0.05)
+        deadline = time.monotonic() + self.receipt_timeout
+        while True:
+            try:
+                receipt = self.w3.eth.wait_for_transaction_receipt(
+                    tx_hash, timeout=max(0.1, deadline - time.monotonic()), poll_latency=0.05
+                )
+                break
+            except Web3RPCError as error:  # a Web3 not built by connect(), e.g. Brownie's
+                if not (lookup_not_ready(error) and time.monotonic() < deadline):
+                    raise
         if receipt["status"] != 1:
             raise TransactionFailed(receipt)
         return receipt
