@@ -19,6 +19,12 @@ from yilian.chain.localchain import LocalChain, dev_address, dev_private_key
 from yilian.chain.manifest import Manifest
 
 DEPLOYER = 0
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "poa: on the project's Clique PoA chain (EthereumJS); run alone with -m poa")
+
+
 DEV_ROLES = {"registrar": 0, "attester": 1, "auditor": 2, "merchant_manager": 0}
 
 

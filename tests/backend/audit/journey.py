@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from web3 import Web3
 
-from tests.backend.relay.conftest import Relay, database_url, face_provider, relay  # noqa: F401
+from tests.backend.relay.conftest import Relay, database_url, face_provider, relay, relay_overrides  # noqa: F401
 from tests.backend.relay.scenario import Scenario
 from yilian.chain.connection import connect
 from yilian.chain.deployment import Roles, deploy_all
@@ -129,7 +129,7 @@ def _activity(api: Relay, scenario_activity: dict, organisation_id: int, categor
 @pytest.fixture
 def journey(relay: Relay, face_provider) -> Journey:  # noqa: F811
     scenario = Scenario(relay, face_provider)
-    w3 = connect(relay.settings.rpc_url)
+    w3 = connect(relay.settings.rpc_url, poa=relay.settings.poa)
     manifest = Manifest.load(relay.settings.manifest_path)
     organisations = [_organisation(relay, "西湖区青年志愿者协会"), _organisation(relay, "西湖区妇联巾帼志愿队")]
     now = int(relay.clock())
@@ -155,7 +155,7 @@ def journey(relay: Relay, face_provider) -> Journey:  # noqa: F811
         ))  # fmt: skip
         relay.clock.advance(60)
     journey.ended_at = int(relay.clock())
-    wait_until_idle(relay.worker, 30)
+    wait_until_idle(relay.worker, 60)  # a PoA chain seals a block a second, and waits for depth
 
     # A redemption at a merchant, and a partial settlement.
     alliance = journey.contract("MerchantAlliance")

@@ -121,9 +121,15 @@ def relay_settings(database_url: str, rpc_url: str, manifest: Path, **overrides)
 
 
 @pytest.fixture
-def relay(relay_chain, database_url) -> Iterator[Relay]:
+def relay_overrides() -> dict:
+    """Settings a test module changes for its relay (e.g. poa=True on the PoA chain)."""
+    return {}
+
+
+@pytest.fixture
+def relay(relay_chain, database_url, relay_overrides) -> Iterator[Relay]:
     chain, manifest = relay_chain
-    settings = relay_settings(database_url, chain.rpc_url, manifest)
+    settings = relay_settings(database_url, chain.rpc_url, manifest, **relay_overrides)
     keys = {}
     with transaction(make_sessionmaker(make_engine(database_url))) as session:
         for role in ("app", "organiser", "auditor", "admin"):

@@ -59,7 +59,9 @@ def test_worker_catches_up_after_an_outage_and_resends_what_the_node_forgot(
         chain.stop()
 
         health = wait_until(lambda: _unhealthy(process), 30, "/healthz saying 503")
+        (endpoint,) = health.pop("endpoints")
         assert health == {"status": "degraded", "database": True, "chain": False}
+        assert endpoint["reachable"] is False and endpoint["error"] == "ConnectionError", endpoint
         before = len(driver.checked_out)
         driver.wait_for(before + 5)
         queued = [item.uid for item in driver.checked_out[before:]]
