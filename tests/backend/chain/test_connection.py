@@ -6,7 +6,8 @@ import pytest
 from web3.exceptions import ExtraDataLengthError
 from web3.providers import BaseProvider
 
-from yilian.chain.connection import connect
+from yilian.chain.connection import ChainIdMismatch, NoEndpointAnswers, connect
+from yilian.chain.localchain import free_port
 
 QBFT_EXTRA_DATA = "0x" + "f8" * 97  # validators, votes and seals: far over 32 bytes
 
@@ -43,3 +44,28 @@ def test_connects_to_ganache(local_chain, poa):
     assert w3.is_connected()
     assert w3.eth.chain_id == 1337
     assert w3.eth.get_block("latest")["number"] >= 0
+
+
+def test_several_endpoints_use_the_first_that_answers(local_chain):
+    dead = f"http://127.0.0.1:{free_port()}"
+    w3 = connect(f"{dead}, {local_chain.rpc_url}", expected_chain_id=1337)
+    assert w3.eth.chain_id == 1337
+    provider = w3.provider
+    assert provider.active.url == local_chain.rpc_url
+    assert [e["reachable"] for e in provider.health()] == [False, True]
+
+
+def test_an_endpoint_of_another_chain_is_never_used(local_chain):
+    w3 = connect(local_chain.rpc_url, expected_chain_id=1338)
+    with pytest.raises(NoEndpointAnswers, match="all serve another chain"):
+        w3.eth.block_number  # noqa: B018 - the call is the test
+    (endpoint,) = w3.provider.health()
+    assert endpoint["error"] == "serves chain 1337, expected 1338"
+    with pytest.raises(ChainIdMismatch, match="serves chain 1337"):
+        w3.provider.check_chain_ids()
+
+
+def test_credentials_in_an_endpoint_url_are_never_shown(local_chain):
+    secret_url = local_chain.rpc_url.replace("http://", "http://department:s3cret@") + "/?apikey=s3cret"
+    (endpoint,) = connect(secret_url).provider.health()
+    assert "s3cret" not in str(endpoint) and endpoint["url"] == local_chain.rpc_url + "/"
