@@ -130,8 +130,8 @@ class FailoverProvider(JSONBaseProvider):
         except (OSError, KeyError, TypeError, ValueError) as error:
             return {**report, "reachable": False, "chain_id": None, "block_number": None, "error": type(error).__name__}
         wrong = self.expected_chain_id is not None and chain_id != self.expected_chain_id
-        error = f"serves chain {chain_id}, expected {self.expected_chain_id}" if wrong else None
-        return {**report, "reachable": True, "chain_id": chain_id, "block_number": head, "error": error}
+        problem = f"serves chain {chain_id}, expected {self.expected_chain_id}" if wrong else None
+        return {**report, "reachable": True, "chain_id": chain_id, "block_number": head, "error": problem}
 
 
 def _not_yet_as_null(method: str, response: RPCResponse) -> RPCResponse:

@@ -15,7 +15,7 @@ from eth_utils import is_address, to_checksum_address
 from hexbytes import HexBytes
 from web3 import Web3
 from web3.exceptions import ContractLogicError, Web3RPCError
-from web3.types import TxParams, TxReceipt
+from web3.types import TxParams, TxReceipt, Wei
 
 from yilian.chain.connection import lookup_not_ready
 
@@ -52,7 +52,7 @@ def fee_fields(w3: Web3) -> TxParams:
     if base_fee is None:
         return {"gasPrice": w3.eth.gas_price}
     if base_fee == 0:
-        return {"gasPrice": 0}
+        return {"gasPrice": Wei(0)}
     tip = w3.eth.max_priority_fee
     # Twice the base fee still pays after six full blocks of 12.5 % base-fee increases.
     return {"maxFeePerGas": 2 * base_fee + tip, "maxPriorityFeePerGas": tip}
