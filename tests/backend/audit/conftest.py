@@ -7,5 +7,4 @@ from tests.backend.audit.journey import (  # noqa: F401 - fixtures
     journey_chain,
     relay,
     relay_chain,
-    relay_overrides,
 )

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from web3 import Web3
 
-from tests.backend.relay.conftest import Relay, database_url, face_provider, relay, relay_overrides  # noqa: F401
+from tests.backend.relay.conftest import Relay, database_url, face_provider, relay  # noqa: F401
 from tests.backend.relay.scenario import Scenario
 from yilian.chain.connection import connect
 from yilian.chain.deployment import Roles, deploy_all

@@ -120,16 +120,19 @@ def relay_settings(database_url: str, rpc_url: str, manifest: Path, **overrides)
     )  # fmt: skip
 
 
-@pytest.fixture
-def relay_overrides() -> dict:
-    """Settings a test module changes for its relay (e.g. poa=True on the PoA chain)."""
-    return {}
+def _overrides(request: pytest.FixtureRequest) -> dict:
+    """Settings a test module changes for its relay through a `relay_overrides` fixture of its
+    own (e.g. poa=True on the PoA chain); none where no such fixture is in scope."""
+    try:
+        return request.getfixturevalue("relay_overrides")
+    except pytest.FixtureLookupError:
+        return {}
 
 
 @pytest.fixture
-def relay(relay_chain, database_url, relay_overrides) -> Iterator[Relay]:
+def relay(relay_chain, database_url, request) -> Iterator[Relay]:
     chain, manifest = relay_chain
-    settings = relay_settings(database_url, chain.rpc_url, manifest, **relay_overrides)
+    settings = relay_settings(database_url, chain.rpc_url, manifest, **_overrides(request))
     keys = {}
     with transaction(make_sessionmaker(make_engine(database_url))) as session:
         for role in ("app", "organiser", "auditor", "admin"):

@@ -23,8 +23,9 @@ from yilian.relay.config import Settings
 from yilian.relay.db.models import ChainTx, NonceCursor
 from yilian.relay.services.fees import Fees, current_fees
 
-# Node answers that mean "this exact transaction, or one with its nonce, is already there".
-_ALREADY_THERE = ("already known", "known transaction", "nonce too low", "already imported")
+# Node answers that mean "this exact transaction, or one with its nonce, is already there"
+# (EthereumJS: "already in the TxPool"; it does not show pooled transactions by hash).
+_ALREADY_THERE = ("already known", "known transaction", "nonce too low", "already imported", "already in the txpool")
 
 
 @dataclass(frozen=True)
