@@ -9,7 +9,7 @@ SITE := $(VENV)/lib/python3.11/site-packages
 export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
 export SOLCX_BINARY_PATH := $(CURDIR)/tools/solc
 
-.PHONY: install debian-font debian-test-tools networks compile run poa test test-contracts test-backend fuzz bench bench-relay bench-stats wrk bench-gas lint clean
+.PHONY: install debian-font debian-test-tools networks compile run poa test test-contracts test-backend fuzz bench bench-relay bench-stats bench-journey wrk bench-gas lint clean
 
 install: $(VENV)/.installed node_modules/.installed networks debian-font
 
@@ -68,7 +68,7 @@ poa: install compile
 	YILIAN_CHAIN=poa bash scripts/run_local.sh
 
 # Every benchmark; each writes its measured numbers to bench/<name>.md.
-bench: bench-gas bench-relay bench-stats
+bench: bench-gas bench-relay bench-stats bench-journey
 
 # Gas per attestation, revocation, redemption and settlement on a fresh ganache → bench/gas.md.
 bench-gas: install compile
@@ -82,6 +82,10 @@ bench-relay: install compile wrk
 # Statistics and audit reconciliation at district scale, no chain → bench/stats.md.
 bench-stats: install
 	@if [ -f scripts/bench_stats.py ]; then $(PY) scripts/bench_stats.py; else echo "no scripts/bench_stats.py: skipped"; fi
+
+# Nearby-activity lists and matching at district scale (150,000 profiles), no chain → bench/journey.md.
+bench-journey: install
+	$(PY) scripts/bench_journey.py
 
 # The relay benchmark's load generator (Debian's wrk, a C HTTP benchmarking tool).
 wrk:
