@@ -58,12 +58,7 @@ class Consortium:
         if manifest.governance is None:
             raise GovernanceError(f"{manifest_path}: this deployment has no governance; the deployer is its admin")
         w3 = connect(rpc_url, poa=poa)
-        try:
-            chain_id = w3.eth.chain_id
-        except (OSError, Web3Exception) as error:
-            raise GovernanceError(f"the chain at {rpc_url} does not answer ({type(error).__name__})") from None
-        if chain_id != manifest.chain_id:
-            raise GovernanceError(f"{manifest_path} describes chain {manifest.chain_id}, {rpc_url} is {chain_id}")
+        _check_chain(w3, rpc_url, manifest)
         council, timelock = council_of(w3, manifest.governance)
         contracts = {name: manifest.contract(w3, name) for name in CONTRACT_NAMES}
         contracts |= {"ConsortiumCouncil": council, "TimelockController": timelock}
@@ -139,6 +134,20 @@ class Consortium:
 
     def _abi(self) -> list:
         return [entry for contract in self.contracts.values() for entry in contract.abi]
+
+
+def _check_chain(w3: Web3, rpc_url: str, manifest: Manifest) -> None:
+    """The manifest describes this chain and its council is there, before anything is read."""
+    assert manifest.governance is not None
+    council = manifest.governance.council.address
+    try:
+        chain_id, code = w3.eth.chain_id, w3.eth.get_code(council)
+    except (OSError, Web3Exception) as error:  # requests' ConnectionError is an OSError
+        raise GovernanceError(f"the chain at {rpc_url} does not answer ({type(error).__name__})") from None
+    if chain_id != manifest.chain_id:
+        raise GovernanceError(f"the manifest describes chain {manifest.chain_id}, but {rpc_url} is chain {chain_id}")
+    if not code:
+        raise GovernanceError(f"no ConsortiumCouncil at {council} on {rpc_url}: a manifest of an older chain?")
 
 
 def parse_proposal_id(text: str) -> bytes:

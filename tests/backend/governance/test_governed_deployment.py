@@ -2,11 +2,14 @@
 
 import pytest
 
+from yilian.chain.connection import connect
 from yilian.chain.deployment import main
 from yilian.chain.devkeys import DEV_ROLE_ACCOUNTS as DEV_ROLES
 from yilian.chain.governance import GovernanceSpec
 from yilian.chain.localchain import LocalChain, dev_address
 from yilian.chain.manifest import Manifest
+from yilian.governance.council import Consortium
+from yilian.governance.errors import GovernanceError
 
 
 def test_cli_hands_the_admin_roles_to_a_majority_of_departments(
@@ -23,7 +26,7 @@ def test_cli_hands_the_admin_roles_to_a_majority_of_departments(
     assert record is not None and (record.threshold, record.min_delay) == (3, 600)  # 3 of 4: a majority
     assert f"council            {record.council.address}: 3 of 4" in out
     assert (tmp_path / "consortium.sources" / "ConsortiumCouncil.standard-input.json").exists()
-    ledger = manifest.contract(governed_chain_w3(governed_chain), "HourLedger").functions
+    ledger = manifest.contract(connect(governed_chain.rpc_url), "HourLedger").functions
     assert ledger.hasRole(bytes(32), record.timelock.address).call()
     assert not ledger.hasRole(bytes(32), manifest.deployer).call()
 
@@ -35,6 +38,8 @@ def test_an_ungoverned_deployment_is_not_reused_as_a_governed_one(governed_chain
     assert Manifest.load(tmp_path / "plain.json").governance is None
     with pytest.raises(ValueError, match="has no governance; use --redeploy"):
         main([*args, "--departments", dev_address(10)])
+    with pytest.raises(GovernanceError, match="this deployment has no governance; the deployer is its admin"):
+        Consortium.open(governed_chain.rpc_url, tmp_path / "plain.json")
 
 
 @pytest.mark.parametrize(
@@ -48,9 +53,3 @@ def test_an_ungoverned_deployment_is_not_reused_as_a_governed_one(governed_chain
 def test_founding_rules_are_checked_before_deploying(departments, threshold, problem):
     with pytest.raises(ValueError, match=problem):
         GovernanceSpec(tuple(dev_address(i) for i in departments), threshold)
-
-
-def governed_chain_w3(chain: LocalChain):
-    from yilian.chain.connection import connect
-
-    return connect(chain.rpc_url)
