@@ -113,7 +113,7 @@ def wait_since(at: float, seconds: float) -> None:
         time.sleep(remaining)
 
 
-def run_database(kind: str, chain, manifest_path: Path, args, workdir: Path, report: Report) -> None:  # type: ignore[no-untyped-def]
+def run_database(kind: str, chain, manifest_path: Path, args, workdir: Path, report: Report) -> None:  # type: ignore[no-untyped-def]  # noqa: PLR0915 - one run, step by step
     """API run, then (on the burst databases) the burst and the worker drain, on one database.
     The API run and the burst use different volunteers: a timed run ends mid-session."""
     manifest = Manifest.load(manifest_path)

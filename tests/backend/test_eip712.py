@@ -38,9 +38,7 @@ def uints(bits: int) -> st.SearchStrategy[int]:
 
 
 addresses = st.binary(min_size=20, max_size=20).map(to_checksum_address)
-private_keys = st.integers(min_value=1, max_value=SECP256K1_N - 1).map(
-    lambda k: k.to_bytes(32, "big")
-)
+private_keys = st.integers(min_value=1, max_value=SECP256K1_N - 1).map(lambda k: k.to_bytes(32, "big"))
 domains = st.builds(
     lambda make, chain_id, contract: make(chain_id, contract),
     st.sampled_from([ledger_domain, alliance_domain]),
@@ -147,9 +145,7 @@ def test_voucher_signature_recovers_like_eth_account(key, voucher, domain):
     signature = FastSigner(key).sign_digest(voucher.digest(domain))
     signable = encode_typed_data(full_message=voucher.typed_data(domain))
 
-    assert Account.recover_message(signable, signature=signature.to_bytes()) == (
-        Account.from_key(key).address
-    )
+    assert Account.recover_message(signable, signature=signature.to_bytes()) == (Account.from_key(key).address)
 
 
 @fast
@@ -212,5 +208,5 @@ def test_out_of_range_fields_are_rejected(overrides):
         service_minutes=1,
         evidence_hash=bytes(32),
     )
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"must be|Unknown format"):
         HourAttestation(**(fields | overrides))

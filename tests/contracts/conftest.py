@@ -122,8 +122,9 @@ def sign(ledger, attester):
     """Builds and signs an attestation: `sign(volunteer, activity_id, ...)` → ledger call args."""
     domain = ledger_domain(chain.id, ledger.address)
 
-    def _sign(volunteer, activity_id, *, session=0, minutes=45, check_in=None, check_out=None,
-              signer=None, evidence=None):
+    def _sign(
+        volunteer, activity_id, *, session=0, minutes=45, check_in=None, check_out=None, signer=None, evidence=None
+    ):
         check_out = check_out if check_out is not None else chain.time() - 60
         check_in = check_in if check_in is not None else check_out - minutes * 60
         attestation = HourAttestation(
@@ -137,7 +138,12 @@ def sign(ledger, attester):
         )
         r, vs = (signer or attester).sign_attestation(attestation, domain).compact()
         fields = (
-            attestation.volunteer, activity_id, session, check_in, check_out, minutes,
+            attestation.volunteer,
+            activity_id,
+            session,
+            check_in,
+            check_out,
+            minutes,
             attestation.evidence_hash,
         )
         return (fields, r, vs)

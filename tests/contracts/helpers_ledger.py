@@ -14,9 +14,24 @@ from helpers_market import ANY, DAY, reverts_with
 from yilian.chain.eip712 import Eip712Domain, HourAttestation, Signature, recover_signer, uid
 
 __all__ = [
-    "ANY", "DAY", "HOUR", "ActivityStatus", "AttestationStatus", "Rejection", "VolunteerStatus",
-    "accepted_uids", "attestation_of", "create_activity", "recovered_signer", "rejections",
-    "resigned", "reverts_with", "sleep_until", "uid_of", "unregistered_account", "window_of",
+    "ANY",
+    "DAY",
+    "HOUR",
+    "ActivityStatus",
+    "AttestationStatus",
+    "Rejection",
+    "VolunteerStatus",
+    "accepted_uids",
+    "attestation_of",
+    "create_activity",
+    "recovered_signer",
+    "rejections",
+    "resigned",
+    "reverts_with",
+    "sleep_until",
+    "uid_of",
+    "unregistered_account",
+    "window_of",
 ]
 
 HOUR = 3_600
@@ -67,13 +82,23 @@ def uid_of(volunteer, activity_id: int, session: int) -> HexString:
     return HexString(uid(str(volunteer), activity_id, session), "bytes32")
 
 
-def create_activity(registry, organiser, *, starts_at=None, ends_at=None, minute_cap=600,
-                    points_per_hour=10, organisation_id=1, category=1) -> int:
+def create_activity(
+    registry,
+    organiser,
+    *,
+    starts_at=None,
+    ends_at=None,
+    minute_cap=600,
+    points_per_hour=10,
+    organisation_id=1,
+    category=1,
+) -> int:
     """Creates an activity (by default open from a day ago for two days); returns its id."""
     starts_at = chain.time() - DAY if starts_at is None else starts_at
     ends_at = starts_at + 2 * DAY if ends_at is None else ends_at
-    tx = registry.createActivity(organisation_id, category, starts_at, ends_at, minute_cap,
-                                 points_per_hour, {"from": organiser})
+    tx = registry.createActivity(
+        organisation_id, category, starts_at, ends_at, minute_cap, points_per_hour, {"from": organiser}
+    )
     return tx.events["ActivityCreated"]["activityId"]
 
 
@@ -111,9 +136,7 @@ def attestation_of(ledger, volunteer, activity_id: int, session: int) -> tuple:
 def rejections(tx) -> list[tuple]:
     """(uid, volunteer, activityId, reason) of each AttestationRejected event, in order."""
     return [
-        (e["uid"], e["volunteer"], e["activityId"], e["reason"])
-        for e in tx.events
-        if e.name == "AttestationRejected"
+        (e["uid"], e["volunteer"], e["activityId"], e["reason"]) for e in tx.events if e.name == "AttestationRejected"
     ]
 
 

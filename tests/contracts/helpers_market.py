@@ -65,13 +65,17 @@ def register_merchant(alliance, account, kind=Kind.BUSINESS, manager=None):
     return account
 
 
-def open_offer(alliance, merchant, *, price=PRICE, stock=STOCK, valid_from=None,
-               valid_until=None, sender=None) -> int:
+def open_offer(alliance, merchant, *, price=PRICE, stock=STOCK, valid_from=None, valid_until=None, sender=None) -> int:
     """Publishes an offer of `merchant` (valid from a day ago for 30 days); returns its id."""
     valid_from = chain.time() - DAY if valid_from is None else valid_from
     valid_until = valid_from + 30 * DAY if valid_until is None else valid_until
     tx = alliance.createOffer(
-        merchant, price, stock, valid_from, valid_until, b"\x05" * 32,
+        merchant,
+        price,
+        stock,
+        valid_from,
+        valid_until,
+        b"\x05" * 32,
         {"from": sender or merchant},
     )
     return tx.events["OfferPublished"]["offerId"]
@@ -79,13 +83,11 @@ def open_offer(alliance, merchant, *, price=PRICE, stock=STOCK, valid_from=None,
 
 def earn(ledger, sign, volunteer, activity, *, minutes=60, session=0) -> int:
     """Attests `minutes` of service (submitted by the relay account); returns the points minted."""
-    tx = ledger.attest(sign(volunteer, activity, session=session, minutes=minutes),
-                       {"from": accounts[0]})
+    tx = ledger.attest(sign(volunteer, activity, session=session, minutes=minutes), {"from": accounts[0]})
     return tx.events["HoursAttested"]["points"]
 
 
-def voucher_for(volunteer, offer_id, *, quantity=1, max_amount=None, nonce=0,
-                deadline=None) -> RedemptionVoucher:
+def voucher_for(volunteer, offer_id, *, quantity=1, max_amount=None, nonce=0, deadline=None) -> RedemptionVoucher:
     """A voucher for `quantity` items, agreeing to pay up to `max_amount` (default: PRICE each)."""
     return RedemptionVoucher(
         volunteer=str(getattr(volunteer, "address", volunteer)),
@@ -108,8 +110,7 @@ def sign_voucher(key, voucher: RedemptionVoucher, domain: Eip712Domain) -> bytes
 
 def as_call_args(voucher: RedemptionVoucher) -> tuple:
     """The voucher as the `RedemptionVoucher` tuple `redeemVoucher` takes."""
-    return (voucher.volunteer, voucher.offer_id, voucher.quantity, voucher.max_amount,
-            voucher.nonce, voucher.deadline)
+    return (voucher.volunteer, voucher.offer_id, voucher.quantity, voucher.max_amount, voucher.nonce, voucher.deadline)
 
 
 def signed_voucher(key, alliance, offer_id, **terms) -> tuple[tuple, bytes]:
@@ -120,6 +121,4 @@ def signed_voucher(key, alliance, offer_id, **terms) -> tuple[tuple, bytes]:
 
 def signer_of(voucher_args: tuple, signature: bytes, domain: Eip712Domain) -> str:
     """Whom the contract recovers from `signature` over the voucher `voucher_args`."""
-    return recover_signer(
-        RedemptionVoucher(*voucher_args).digest(domain), Signature.from_bytes(signature)
-    )
+    return recover_signer(RedemptionVoucher(*voucher_args).digest(domain), Signature.from_bytes(signature))

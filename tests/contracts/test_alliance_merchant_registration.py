@@ -15,7 +15,9 @@ def test_manager_registers_an_active_merchant_of_either_kind(alliance, admin, bo
     assert registered["profileHash"] == "0x" + "09" * 32
     assert alliance.isActiveMerchant(bob)
     assert tx.events["MerchantRegistered"] == {
-        "merchant": bob, "kind": kind, "profileHash": "0x" + "09" * 32,
+        "merchant": bob,
+        "kind": kind,
+        "profileHash": "0x" + "09" * 32,
     }
 
 

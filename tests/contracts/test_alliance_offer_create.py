@@ -6,8 +6,7 @@ from helpers_market import DAY, Status, open_offer, reverts_with
 
 def test_merchant_publishes_its_own_offer(alliance, merchant):
     starts = chain.time()
-    tx = alliance.createOffer(merchant, 300, 5, starts, starts + DAY, b"\x05" * 32,
-                              {"from": merchant})
+    tx = alliance.createOffer(merchant, 300, 5, starts, starts + DAY, b"\x05" * 32, {"from": merchant})
 
     offer_id = tx.events["OfferPublished"]["offerId"]
     published = alliance.offer(offer_id)

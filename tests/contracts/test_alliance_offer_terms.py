@@ -14,10 +14,8 @@ INVALID_TERMS = {
 
 def _publish(alliance, merchant, offer, action, price, valid_from, valid_until):
     if action == "create":
-        return alliance.createOffer(merchant, price, 5, valid_from, valid_until, b"\x05" * 32,
-                                    {"from": merchant})
-    return alliance.updateOffer(offer, price, 5, valid_from, valid_until, b"\x05" * 32,
-                                {"from": merchant})
+        return alliance.createOffer(merchant, price, 5, valid_from, valid_until, b"\x05" * 32, {"from": merchant})
+    return alliance.updateOffer(offer, price, 5, valid_from, valid_until, b"\x05" * 32, {"from": merchant})
 
 
 @pytest.mark.parametrize("action", ["create", "update"])
@@ -40,5 +38,7 @@ def test_smallest_valid_terms_are_accepted(alliance, merchant, offer, action):
 
     published = tx.events["OfferPublished"]
     assert (published["price"], published["validFrom"], published["validUntil"]) == (
-        1, now, now + 1,
+        1,
+        now,
+        now + 1,
     )

@@ -6,8 +6,7 @@ from helpers_market import DAY, open_offer, register_merchant, reverts_with
 
 def _update(alliance, offer_id, sender, price=450, stock=9):
     now = chain.time()
-    return alliance.updateOffer(offer_id, price, stock, now, now + 7 * DAY, b"\x06" * 32,
-                                {"from": sender})
+    return alliance.updateOffer(offer_id, price, stock, now, now + 7 * DAY, b"\x06" * 32, {"from": sender})
 
 
 def test_merchant_replaces_price_stock_and_metadata(alliance, merchant, offer):

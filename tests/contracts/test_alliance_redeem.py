@@ -21,8 +21,13 @@ def test_redemption_is_announced_as_a_wallet_redemption(alliance, merchant, offe
     tx = alliance.redeem(offer, 3, 1000, {"from": holder})
 
     assert tx.events["OfferRedeemed"] == {
-        "offerId": offer, "volunteer": holder, "merchant": merchant, "quantity": 3,
-        "amount": 900, "voucherNonce": 0, "byVoucher": False,
+        "offerId": offer,
+        "volunteer": holder,
+        "merchant": merchant,
+        "quantity": 3,
+        "amount": 900,
+        "voucherNonce": 0,
+        "byVoucher": False,
     }
 
 

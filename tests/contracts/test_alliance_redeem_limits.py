@@ -43,12 +43,11 @@ def test_price_above_the_agreed_maximum_is_refused(alliance, yicoin, offer, hold
     assert yicoin.balanceOf(holder) == 1000
 
 
-def test_maximum_protects_against_a_price_raised_before_the_redemption(
-    alliance, merchant, offer, holder
-):
+def test_maximum_protects_against_a_price_raised_before_the_redemption(alliance, merchant, offer, holder):
     terms = alliance.offer(offer)
-    alliance.updateOffer(offer, 500, terms["stock"], terms["validFrom"], terms["validUntil"],
-                         terms["metadataHash"], {"from": merchant})
+    alliance.updateOffer(
+        offer, 500, terms["stock"], terms["validFrom"], terms["validUntil"], terms["metadataHash"], {"from": merchant}
+    )
 
     with reverts_with("AllianceAmountAboveLimit", offer, 500, 300):
         alliance.redeem(offer, 1, 300, {"from": holder})

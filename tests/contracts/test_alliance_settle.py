@@ -25,7 +25,9 @@ def test_settlement_is_announced_with_an_id(alliance, merchant, takings):
     tx = alliance.settle(takings, {"from": merchant})
 
     assert tx.events["MerchantSettled"] == {
-        "merchant": merchant, "settlementId": 1, "amount": takings,
+        "merchant": merchant,
+        "settlementId": 1,
+        "amount": takings,
     }
 
 
@@ -62,8 +64,7 @@ def test_settling_more_than_received_is_refused(alliance, yicoin, merchant, taki
     assert yicoin.balanceOf(merchant) == 600
 
 
-def test_suspended_merchant_still_settles_what_it_received(alliance, yicoin, admin, merchant,
-                                                           takings):
+def test_suspended_merchant_still_settles_what_it_received(alliance, yicoin, admin, merchant, takings):
     alliance.suspendMerchant(merchant, "closing down", {"from": admin})
 
     alliance.settle(takings, {"from": merchant})

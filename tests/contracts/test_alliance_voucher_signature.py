@@ -24,8 +24,7 @@ def test_voucher_signed_by_another_key_is_refused(alliance, merchant, offer, key
 
 
 def test_tampered_quantity_is_refused(alliance, merchant, offer, key_holder, volunteer_key):
-    voucher, signature = signed_voucher(volunteer_key, alliance, offer, quantity=1,
-                                        max_amount=1500)
+    voucher, signature = signed_voucher(volunteer_key, alliance, offer, quantity=1, max_amount=1500)
     tampered = voucher[:2] + (5,) + voucher[3:]
     recovered = signer_of(tampered, signature, voucher_domain(alliance))
 
@@ -34,8 +33,7 @@ def test_tampered_quantity_is_refused(alliance, merchant, offer, key_holder, vol
     assert alliance.offer(offer)["stock"] == 5
 
 
-def test_voucher_signed_for_another_chain_is_refused(alliance, merchant, offer, key_holder,
-                                                     volunteer_key):
+def test_voucher_signed_for_another_chain_is_refused(alliance, merchant, offer, key_holder, volunteer_key):
     voucher = voucher_for(key_holder, offer)
     signature = sign_voucher(volunteer_key, voucher, voucher_domain(alliance, chain_id=1))
     recovered = signer_of(as_call_args(voucher), signature, voucher_domain(alliance))
@@ -44,8 +42,9 @@ def test_voucher_signed_for_another_chain_is_refused(alliance, merchant, offer, 
         alliance.redeemVoucher(as_call_args(voucher), signature, {"from": merchant})
 
 
-def test_voucher_signed_for_another_alliance_is_refused(alliance, yicoin, admin, merchant,
-                                                        offer, key_holder, volunteer_key):
+def test_voucher_signed_for_another_alliance_is_refused(
+    alliance, yicoin, admin, merchant, offer, key_holder, volunteer_key
+):
     elsewhere = MerchantAlliance.deploy(admin, yicoin, {"from": admin})
     voucher = voucher_for(key_holder, offer)
     signature = sign_voucher(volunteer_key, voucher, voucher_domain(elsewhere))

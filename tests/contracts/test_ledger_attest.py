@@ -10,30 +10,35 @@ def signed(activity, volunteers, sign):
     return sign(alice, activity, session=3, minutes=45, evidence=b"\xee" * 32)
 
 
-def test_accepted_attestation_is_announced_with_every_field(
-    ledger, bob, attester, activity, volunteers, signed
-):
+def test_accepted_attestation_is_announced_with_every_field(ledger, bob, attester, activity, volunteers, signed):
     alice, _ = volunteers
     fields = signed[0]
     tx = ledger.attest(signed, {"from": bob})  # anyone may submit
 
     assert tx.events["HoursAttested"] == {
-        "uid": uid_of(alice, activity, 3), "volunteer": alice, "activityId": activity,
-        "session": 3, "checkIn": fields[3], "checkOut": fields[4], "serviceMinutes": 45,
-        "points": 750, "evidenceHash": "0x" + "ee" * 32, "attester": attester.address,
+        "uid": uid_of(alice, activity, 3),
+        "volunteer": alice,
+        "activityId": activity,
+        "session": 3,
+        "checkIn": fields[3],
+        "checkOut": fields[4],
+        "serviceMinutes": 45,
+        "points": 750,
+        "evidenceHash": "0x" + "ee" * 32,
+        "attester": attester.address,
     }
 
 
-def test_accepted_attestation_adds_minutes_and_mints_points(
-    ledger, yicoin, bob, activity, volunteers, signed
-):
+def test_accepted_attestation_adds_minutes_and_mints_points(ledger, yicoin, bob, activity, volunteers, signed):
     alice, _ = volunteers
     ledger.attest(signed, {"from": bob})
 
     assert ledger.minutesServed(alice) == 45
     assert ledger.minutesInActivity(alice, activity) == 45
     assert attestation_of(ledger, alice, activity, 3) == (
-        uid_of(alice, activity, 3), AttestationStatus.ACCEPTED, 45,
+        uid_of(alice, activity, 3),
+        AttestationStatus.ACCEPTED,
+        45,
     )
     assert yicoin.balanceOf(alice) == 750
     assert yicoin.balanceOf(bob) == 0
@@ -44,8 +49,7 @@ def test_attest_returns_the_session_uid(ledger, bob, activity, volunteers, signe
     assert ledger.attest.call(signed, {"from": bob}) == uid_of(alice, activity, 3)
 
 
-def test_minutes_served_add_up_over_activities(ledger, registry, organiser, activity,
-                                               volunteers, sign):
+def test_minutes_served_add_up_over_activities(ledger, registry, organiser, activity, volunteers, sign):
     alice, _ = volunteers
     other = create_activity(registry, organiser)
     ledger.attest(sign(alice, activity, minutes=45), {"from": alice})

@@ -48,8 +48,7 @@ def items(ledger, registry, auditor, activity, volunteers, sign, outsider):
         item(Rejection.INVALID_SERVICE_TIME, bob, 2, minutes=0),
         item(Rejection.VOLUNTEER_NOT_ACTIVE, stranger),
         item(Rejection.UNKNOWN_ACTIVITY, alice, activity_id=99),
-        item(Rejection.OUTSIDE_ACTIVITY_WINDOW, bob, 3, check_in=starts_at - 60,
-             check_out=starts_at + 3600),
+        item(Rejection.OUTSIDE_ACTIVITY_WINDOW, bob, 3, check_in=starts_at - 60, check_out=starts_at + 3600),
         item(Rejection.OVER_MINUTE_CAP, bob, 4, minutes=601),
         item(Rejection.NONE, bob, 5, minutes=30),
     ]
@@ -69,8 +68,7 @@ def test_batch_accepts_the_valid_items_and_reports_each_rejection(ledger, items,
     assert rejections(tx) == [i.rejected(i.reason) for i in items if i.reason != Rejection.NONE]
 
 
-def test_batch_takes_effect_for_the_valid_items_only(ledger, yicoin, items, bob, activity,
-                                                     volunteers):
+def test_batch_takes_effect_for_the_valid_items_only(ledger, yicoin, items, bob, activity, volunteers):
     alice, _ = volunteers
     submit(ledger, items, bob)
 
@@ -80,9 +78,7 @@ def test_batch_takes_effect_for_the_valid_items_only(ledger, yicoin, items, bob,
     assert ledger.minutesServed(unregistered_account()) == 0
 
 
-def test_resubmitted_batch_reports_its_accepted_items_as_already_accepted(
-    ledger, yicoin, items, bob
-):
+def test_resubmitted_batch_reports_its_accepted_items_as_already_accepted(ledger, yicoin, items, bob):
     submit(ledger, items, bob)
     supply = yicoin.totalSupply()
 
@@ -90,7 +86,6 @@ def test_resubmitted_batch_reports_its_accepted_items_as_already_accepted(
 
     assert accepted_uids(tx) == []
     assert rejections(tx) == [
-        i.rejected(Rejection.ALREADY_ACCEPTED if i.reason == Rejection.NONE else i.reason)
-        for i in items
+        i.rejected(Rejection.ALREADY_ACCEPTED if i.reason == Rejection.NONE else i.reason) for i in items
     ]
     assert yicoin.totalSupply() == supply

@@ -13,7 +13,8 @@ def test_ledger_is_wired_to_its_registry_and_admin(ledger, registry, admin):
 
 def test_deployment_announces_the_initial_revocation_window(ledger):
     assert ledger.tx.events["RevocationWindowChanged"] == {
-        "previousWindow": 0, "newWindow": REVOCATION_WINDOW,
+        "previousWindow": 0,
+        "newWindow": REVOCATION_WINDOW,
     }
 
 

@@ -23,9 +23,7 @@ def test_attester_of_another_organisation_is_rejected_in_a_batch_with_its_reason
 
     tx = ledger.attestBatch([foreign, own], {"from": alice})
 
-    assert rejections(tx) == [
-        (uid_of(alice, activity, 0), alice, activity, Rejection.SIGNER_NOT_ORGANISATION_ATTESTER)
-    ]
+    assert rejections(tx) == [(uid_of(alice, activity, 0), alice, activity, Rejection.SIGNER_NOT_ORGANISATION_ATTESTER)]
     assert accepted_uids(tx) == [uid_of(bob, other_organisation, 0)]
     assert ledger.minutesInActivity(alice, activity) == 0
 
@@ -36,9 +34,7 @@ def test_attester_of_another_organisation_reverts_attest_with_the_signer_and_org
     alice, _ = volunteers
     foreign = sign(alice, other_organisation, signer=attester)  # org 1's key, org 2's activity
 
-    with reverts_with(
-        "HourLedgerSignerNotOrganisationAttester", attester.address, other_organisation, 2
-    ):
+    with reverts_with("HourLedgerSignerNotOrganisationAttester", attester.address, other_organisation, 2):
         ledger.attest(foreign, {"from": alice})
     assert (ledger.minutesServed(alice), yicoin.balanceOf(alice)) == (0, 0)
 

@@ -3,9 +3,7 @@
 from helpers_ledger import reverts_with
 
 
-def test_session_pushing_past_the_cap_reverts_with_over_minute_cap(
-    ledger, activity, volunteers, sign
-):
+def test_session_pushing_past_the_cap_reverts_with_over_minute_cap(ledger, activity, volunteers, sign):
     alice, _ = volunteers
     ledger.attest(sign(alice, activity, session=0, minutes=400), {"from": alice})
 
@@ -14,9 +12,7 @@ def test_session_pushing_past_the_cap_reverts_with_over_minute_cap(
     assert ledger.minutesInActivity(alice, activity) == 400
 
 
-def test_single_session_above_the_cap_reverts_with_over_minute_cap(
-    ledger, activity, volunteers, sign
-):
+def test_single_session_above_the_cap_reverts_with_over_minute_cap(ledger, activity, volunteers, sign):
     alice, _ = volunteers
     with reverts_with("HourLedgerOverMinuteCap", alice, activity, 0, 601, 600):
         ledger.attest(sign(alice, activity, minutes=601), {"from": alice})

@@ -5,8 +5,15 @@ import pytest
 from helpers_ledger import create_activity
 
 # (minutes, points per hour, base units): minutes × rate × 100 / 60, rounded down.
-ROUNDING = [(1, 1, 1), (59, 1, 98), (60, 1, 100), (45, 10, 750), (1, 10, 16), (7, 3, 35),
-            (0xFFFE, 0xFFFF, 0xFFFE * 0xFFFF * 100 // 60)]
+ROUNDING = [
+    (1, 1, 1),
+    (59, 1, 98),
+    (60, 1, 100),
+    (45, 10, 750),
+    (1, 10, 16),
+    (7, 3, 35),
+    (0xFFFE, 0xFFFF, 0xFFFE * 0xFFFF * 100 // 60),
+]
 
 
 def test_points_for_rounds_minutes_times_rate_down_to_base_units(ledger):
@@ -14,7 +21,7 @@ def test_points_for_rounds_minutes_times_rate_down_to_base_units(ledger):
     assert [ledger.pointsFor(m, rate) for m, rate, _ in ROUNDING] == [p for *_, p in ROUNDING]
 
 
-@pytest.mark.parametrize("minutes, points", [(1, 1), (59, 98)])
+@pytest.mark.parametrize(("minutes", "points"), [(1, 1), (59, 98)])
 def test_attestation_mints_the_rounded_down_points(
     ledger, yicoin, registry, organiser, volunteers, sign, minutes, points
 ):

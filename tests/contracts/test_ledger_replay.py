@@ -13,8 +13,7 @@ def accepted(ledger, activity, volunteers, sign):
     return signed
 
 
-def test_replayed_session_reverts_with_already_accepted(ledger, yicoin, bob, activity,
-                                                        volunteers, accepted):
+def test_replayed_session_reverts_with_already_accepted(ledger, yicoin, bob, activity, volunteers, accepted):
     alice, _ = volunteers
     with reverts_with("HourLedgerAlreadyAccepted", uid_of(alice, activity, 0)):
         ledger.attest(accepted, {"from": bob})
@@ -30,9 +29,7 @@ def test_other_attestation_of_an_accepted_session_reverts_with_already_accepted(
         ledger.attest(sign(alice, activity, session=0, minutes=90), {"from": alice})
 
 
-def test_replayed_revoked_session_reverts_with_already_revoked(
-    ledger, auditor, activity, volunteers, accepted
-):
+def test_replayed_revoked_session_reverts_with_already_revoked(ledger, auditor, activity, volunteers, accepted):
     alice, _ = volunteers
     ledger.revoke(alice, activity, 0, "checked in twice", {"from": auditor})
 
@@ -41,8 +38,7 @@ def test_replayed_revoked_session_reverts_with_already_revoked(
     assert ledger.minutesServed(alice) == 0
 
 
-def test_same_session_of_another_volunteer_is_accepted(ledger, activity, volunteers, sign,
-                                                       accepted):
+def test_same_session_of_another_volunteer_is_accepted(ledger, activity, volunteers, sign, accepted):
     _, bob = volunteers
     ledger.attest(sign(bob, activity, session=0), {"from": bob})
 

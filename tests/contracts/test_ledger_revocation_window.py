@@ -26,14 +26,11 @@ def test_revocation_after_the_activity_ended_within_the_window_succeeds(
     assert attestation_of(ledger, alice, activity, 0)[1] == AttestationStatus.REVOKED
 
 
-def test_revocation_after_the_window_reverts_with_window_closed(
-    ledger, auditor, activity, volunteers, closes_at
-):
+def test_revocation_after_the_window_reverts_with_window_closed(ledger, auditor, activity, volunteers, closes_at):
     alice, _ = volunteers
     sleep_until(closes_at + 60)
 
-    with reverts_with("HourLedgerRevocationWindowClosed", uid_of(alice, activity, 0), closes_at,
-                      ANY):
+    with reverts_with("HourLedgerRevocationWindowClosed", uid_of(alice, activity, 0), closes_at, ANY):
         ledger.revoke(alice, activity, 0, "too late", {"from": auditor})
     assert ledger.minutesServed(alice) == 45
 
@@ -42,20 +39,18 @@ def test_admin_sets_the_window_and_announces_it(ledger, admin):
     tx = ledger.setRevocationWindow(7 * DAY, {"from": admin})
 
     assert tx.events["RevocationWindowChanged"] == {
-        "previousWindow": REVOCATION_WINDOW, "newWindow": 7 * DAY,
+        "previousWindow": REVOCATION_WINDOW,
+        "newWindow": 7 * DAY,
     }
     assert ledger.revocationWindow() == 7 * DAY
 
 
-def test_shortened_window_closes_revocation_earlier(
-    ledger, registry, admin, auditor, activity, volunteers, closes_at
-):
+def test_shortened_window_closes_revocation_earlier(ledger, registry, admin, auditor, activity, volunteers, closes_at):
     alice, _ = volunteers
     ends_at = window_of(registry, activity)[1]
     ledger.setRevocationWindow(0, {"from": admin})
     sleep_until(ends_at + 60)
     assert chain.time() < closes_at
 
-    with reverts_with("HourLedgerRevocationWindowClosed", uid_of(alice, activity, 0), ends_at,
-                      ANY):
+    with reverts_with("HourLedgerRevocationWindowClosed", uid_of(alice, activity, 0), ends_at, ANY):
         ledger.revoke(alice, activity, 0, "too late", {"from": auditor})

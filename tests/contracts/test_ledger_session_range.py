@@ -13,9 +13,7 @@ def test_last_session_is_accepted(ledger, activity, volunteers, sign):
 
 
 @pytest.mark.parametrize("session", [16, 65_535])
-def test_session_from_16_reverts_with_session_out_of_range(
-    ledger, activity, volunteers, sign, session
-):
+def test_session_from_16_reverts_with_session_out_of_range(ledger, activity, volunteers, sign, session):
     alice, _ = volunteers
     with reverts_with("HourLedgerSessionOutOfRange", session, 16):
         ledger.attest(sign(alice, activity, session=session), {"from": alice})

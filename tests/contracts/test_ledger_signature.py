@@ -23,8 +23,7 @@ def domain(ledger):
     return ledger_domain(chain.id, ledger.address)
 
 
-@pytest.mark.parametrize("r, vs", [(bytes(32), bytes(32)), (b"\x01" * 32, HIGH_S)],
-                         ids=["zero", "high-s"])
+@pytest.mark.parametrize(("r", "vs"), [(bytes(32), bytes(32)), (b"\x01" * 32, HIGH_S)], ids=["zero", "high-s"])
 def test_malformed_signature_reverts_with_invalid_signature(ledger, bob, signed, r, vs):
     with reverts_with("HourLedgerInvalidSignature"):
         ledger.attest((signed[0], r, vs), {"from": bob})
@@ -51,8 +50,11 @@ def test_signature_of_a_former_attester_reverts_with_signer_not_attester(
 def test_signature_for_another_domain_reverts_with_signer_not_attester(
     ledger, registry, bob, attester, activity, signed, domain, wrong
 ):
-    other = (ledger_domain(chain.id + 1, ledger.address) if wrong == "chain id"
-             else ledger_domain(chain.id, registry.address))
+    other = (
+        ledger_domain(chain.id + 1, ledger.address)
+        if wrong == "chain id"
+        else ledger_domain(chain.id, registry.address)
+    )
     foreign = resigned(signed, attester, other)
     impostor = recovered_signer(foreign, domain)
     assert impostor != attester.address
@@ -61,13 +63,9 @@ def test_signature_for_another_domain_reverts_with_signer_not_attester(
         ledger.attest(foreign, {"from": bob})
 
 
-def test_signature_over_other_minutes_reverts_with_signer_not_attester(
-    ledger, bob, activity, signed, domain
-):
+def test_signature_over_other_minutes_reverts_with_signer_not_attester(ledger, bob, activity, signed, domain):
     fields, r, vs = signed
     inflated = ((*fields[:5], 60, fields[6]), r, vs)
 
-    with reverts_with(
-        "HourLedgerSignerNotOrganisationAttester", recovered_signer(inflated, domain), activity, 1
-    ):
+    with reverts_with("HourLedgerSignerNotOrganisationAttester", recovered_signer(inflated, domain), activity, 1):
         ledger.attest(inflated, {"from": bob})

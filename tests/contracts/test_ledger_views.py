@@ -6,9 +6,7 @@ from helpers_ledger import AttestationStatus, attestation_of, uid_of
 from yilian.chain.eip712 import ledger_domain
 
 
-def test_attestation_status_goes_from_none_to_accepted_to_revoked(
-    ledger, auditor, activity, volunteers, sign
-):
+def test_attestation_status_goes_from_none_to_accepted_to_revoked(ledger, auditor, activity, volunteers, sign):
     alice, _ = volunteers
     uid = uid_of(alice, activity, 4)
     assert attestation_of(ledger, alice, activity, 4) == (uid, AttestationStatus.NONE, 0)
@@ -23,7 +21,9 @@ def test_attestation_status_goes_from_none_to_accepted_to_revoked(
 def test_attestation_of_a_session_out_of_range_is_none(ledger, activity, volunteers):
     alice, _ = volunteers
     assert attestation_of(ledger, alice, activity, 16) == (
-        uid_of(alice, activity, 16), AttestationStatus.NONE, 0,
+        uid_of(alice, activity, 16),
+        AttestationStatus.NONE,
+        0,
     )
 
 

@@ -4,9 +4,7 @@ refused, whoever signed it."""
 from helpers_ledger import VolunteerStatus, reverts_with, unregistered_account
 
 
-def test_suspended_volunteer_reverts_with_volunteer_not_active(
-    ledger, registry, registrar, activity, volunteers, sign
-):
+def test_suspended_volunteer_reverts_with_volunteer_not_active(ledger, registry, registrar, activity, volunteers, sign):
     alice, _ = volunteers
     registry.suspendVolunteer(alice, "under review", {"from": registrar})
 

@@ -10,9 +10,7 @@ def unpaid(registry, organiser):
     return create_activity(registry, organiser, points_per_hour=0)
 
 
-def test_zero_rate_session_records_minutes_without_minting(
-    ledger, yicoin, unpaid, volunteers, sign
-):
+def test_zero_rate_session_records_minutes_without_minting(ledger, yicoin, unpaid, volunteers, sign):
     alice, _ = volunteers
     tx = ledger.attest(sign(alice, unpaid, minutes=90), {"from": alice})
 
@@ -22,17 +20,14 @@ def test_zero_rate_session_records_minutes_without_minting(
     assert yicoin.totalSupply() == 0
 
 
-def test_revoking_a_zero_rate_session_burns_nothing(
-    ledger, yicoin, auditor, unpaid, volunteers, sign
-):
+def test_revoking_a_zero_rate_session_burns_nothing(ledger, yicoin, auditor, unpaid, volunteers, sign):
     alice, _ = volunteers
     ledger.attest(sign(alice, unpaid, minutes=90), {"from": alice})
 
     tx = ledger.revoke(alice, unpaid, 0, "wrong activity", {"from": auditor})
 
     revoked = tx.events["HoursRevoked"]
-    assert (revoked["serviceMinutes"], revoked["pointsBurned"], revoked["pointsUnrecovered"]) \
-        == (90, 0, 0)
+    assert (revoked["serviceMinutes"], revoked["pointsBurned"], revoked["pointsUnrecovered"]) == (90, 0, 0)
     assert "Transfer" not in tx.events
     assert attestation_of(ledger, alice, unpaid, 0)[1] == AttestationStatus.REVOKED
     assert ledger.minutesServed(alice) == 0

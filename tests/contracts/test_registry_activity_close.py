@@ -17,8 +17,7 @@ def test_closing_a_running_activity_ends_its_window_now(registry, organiser, act
 
 
 def test_closing_an_ended_activity_keeps_its_end(registry, organiser):
-    past = create_activity(registry, organiser, starts_at=chain.time() - 2 * DAY,
-                           ends_at=chain.time() - DAY)
+    past = create_activity(registry, organiser, starts_at=chain.time() - 2 * DAY, ends_at=chain.time() - DAY)
     _, ends_at = window_of(registry, past)
 
     tx = registry.closeActivity(past, {"from": organiser})
@@ -35,9 +34,7 @@ def test_closing_twice_reverts_with_already_closed(registry, organiser, activity
 
 
 @pytest.mark.parametrize("activity_id", [0, 2])
-def test_closing_an_unknown_activity_reverts_with_unknown_activity(
-    registry, organiser, activity, activity_id
-):
+def test_closing_an_unknown_activity_reverts_with_unknown_activity(registry, organiser, activity, activity_id):
     with reverts_with("RegistryUnknownActivity", activity_id):
         registry.closeActivity(activity_id, {"from": organiser})
 
@@ -47,9 +44,7 @@ def test_non_manager_closing_reverts_with_not_organisation_manager(registry, bob
         registry.closeActivity(activity, {"from": bob})
 
 
-def test_service_before_the_close_is_still_accepted(
-    registry, organiser, ledger, activity, volunteers, sign
-):
+def test_service_before_the_close_is_still_accepted(registry, organiser, ledger, activity, volunteers, sign):
     alice, _ = volunteers
     before_close = sign(alice, activity, minutes=30)
     registry.closeActivity(activity, {"from": organiser})
@@ -69,6 +64,5 @@ def test_service_after_the_close_reverts_with_outside_activity_window(
 
     late = sign(alice, activity, minutes=30)  # checks out a few seconds before now
     check_in, check_out = late[0][3], late[0][4]
-    with reverts_with("HourLedgerOutsideActivityWindow", activity, check_in, check_out,
-                      starts_at, closed_at):
+    with reverts_with("HourLedgerOutsideActivityWindow", activity, check_in, check_out, starts_at, closed_at):
         ledger.attest(late, {"from": alice})

@@ -16,20 +16,29 @@ def test_created_activity_is_open_with_its_terms_and_announced(registry, organis
     tx = registry.createActivity(1, 7, starts_at, ends_at, 480, 12, {"from": organiser})
 
     assert tx.events["ActivityCreated"] == {
-        "activityId": 1, "organisationId": 1, "category": 7, "startsAt": starts_at,
-        "endsAt": ends_at, "minuteCap": 480, "pointsPerHour": 12,
+        "activityId": 1,
+        "organisationId": 1,
+        "category": 7,
+        "startsAt": starts_at,
+        "endsAt": ends_at,
+        "minuteCap": 480,
+        "pointsPerHour": 12,
     }
     assert registry.activity(1).dict() == {
-        "organisationId": 1, "startsAt": starts_at, "endsAt": ends_at, "minuteCap": 480,
-        "pointsPerHour": 12, "category": 7, "status": ActivityStatus.OPEN,
+        "organisationId": 1,
+        "startsAt": starts_at,
+        "endsAt": ends_at,
+        "minuteCap": 480,
+        "pointsPerHour": 12,
+        "category": 7,
+        "status": ActivityStatus.OPEN,
     }
     assert registry.activityCount() == 1
 
 
 def test_activity_ids_count_up_from_one(registry, organiser, window):
     ids = [
-        registry.createActivity(1, 1, *window, 60, 10, {"from": organiser})
-        .events["ActivityCreated"]["activityId"]
+        registry.createActivity(1, 1, *window, 60, 10, {"from": organiser}).events["ActivityCreated"]["activityId"]
         for _ in range(2)
     ]
     assert ids == [1, 2]
@@ -48,17 +57,13 @@ def test_non_manager_reverts_with_not_organisation_manager(registry, bob, window
 
 
 @pytest.mark.parametrize("organisation_id", [0, 2])
-def test_unknown_organisation_reverts_with_unknown_organisation(
-    registry, organiser, window, organisation_id
-):
+def test_unknown_organisation_reverts_with_unknown_organisation(registry, organiser, window, organisation_id):
     with reverts_with("RegistryUnknownOrganisation", organisation_id):
         registry.createActivity(organisation_id, 1, *window, 600, 10, {"from": organiser})
 
 
 @pytest.mark.parametrize("length", [0, -1], ids=["empty", "reversed"])
-def test_window_not_ending_after_its_start_reverts_with_invalid_window(
-    registry, organiser, window, length
-):
+def test_window_not_ending_after_its_start_reverts_with_invalid_window(registry, organiser, window, length):
     starts_at, _ = window
     ends_at = starts_at + length
     with reverts_with("RegistryInvalidActivityWindow", starts_at, ends_at):

@@ -5,9 +5,7 @@ from helpers_ledger import VolunteerStatus, reverts_with
 IDENTITY = b"\x6b" * 32  # bytes: Brownie reports a bytes32 in a revert as b"..."
 
 
-def test_second_account_with_the_same_identity_reverts_with_hash_and_first_account(
-    registry, registrar, alice, bob
-):
+def test_second_account_with_the_same_identity_reverts_with_hash_and_first_account(registry, registrar, alice, bob):
     registry.registerVolunteer(alice, IDENTITY, {"from": registrar})
 
     with reverts_with("RegistryIdentityAlreadyRegistered", IDENTITY, alice):

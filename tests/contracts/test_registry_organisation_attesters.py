@@ -14,15 +14,15 @@ def second_organisation(registry, registrar, bob):
 
 
 @pytest.mark.parametrize("caller", ["organiser", "registrar"])
-def test_manager_or_registrar_adds_an_attester_recorded_and_announced(
-    registry, organiser, registrar, outsider, caller
-):
+def test_manager_or_registrar_adds_an_attester_recorded_and_announced(registry, organiser, registrar, outsider, caller):
     by = {"organiser": organiser, "registrar": registrar}[caller]
 
     tx = registry.addOrganisationAttester(1, outsider.address, {"from": by})
 
     assert tx.events["OrganisationAttesterAdded"] == {
-        "organisationId": 1, "account": outsider.address, "by": by,
+        "organisationId": 1,
+        "account": outsider.address,
+        "by": by,
     }
     assert registry.isOrganisationAttester(1, outsider.address)
 
@@ -36,7 +36,9 @@ def test_manager_or_registrar_removes_an_attester_forgotten_and_announced(
     tx = registry.removeOrganisationAttester(1, attester.address, {"from": by})
 
     assert tx.events["OrganisationAttesterRemoved"] == {
-        "organisationId": 1, "account": attester.address, "by": by,
+        "organisationId": 1,
+        "account": attester.address,
+        "by": by,
     }
     assert not registry.isOrganisationAttester(1, attester.address)
 
@@ -50,17 +52,13 @@ def test_manager_of_another_organisation_reverts_with_not_organisation_manager(
     assert registry.isOrganisationAttester(1, attester.address)
 
 
-def test_admin_without_registrar_role_reverts_with_not_organisation_manager(
-    registry, admin, outsider
-):
+def test_admin_without_registrar_role_reverts_with_not_organisation_manager(registry, admin, outsider):
     with reverts_with("RegistryNotOrganisationManager", 1, admin):
         registry.addOrganisationAttester(1, outsider.address, {"from": admin})
     assert not registry.isOrganisationAttester(1, outsider.address)
 
 
-def test_attester_of_one_organisation_is_not_an_attester_of_another(
-    registry, second_organisation, attester
-):
+def test_attester_of_one_organisation_is_not_an_attester_of_another(registry, second_organisation, attester):
     assert registry.isOrganisationAttester(1, attester.address)
     assert not registry.isOrganisationAttester(second_organisation, attester.address)
 

@@ -29,9 +29,7 @@ def test_admin_lowers_the_ceiling_announced_and_enforced(registry, admin, organi
         create_activity(registry, organiser, points_per_hour=21)
 
 
-def test_ceiling_change_by_a_non_admin_reverts_with_unauthorized_account(
-    registry, registrar, organiser
-):
+def test_ceiling_change_by_a_non_admin_reverts_with_unauthorized_account(registry, registrar, organiser):
     for caller in (registrar, organiser):
         with reverts_with("AccessControlUnauthorizedAccount", caller, registry.DEFAULT_ADMIN_ROLE()):
             registry.setPointsCeiling(65_535, {"from": caller})

@@ -26,7 +26,9 @@ def test_service_terms_of_unknown_volunteer_and_activity_are_empty(registry, att
 
 def test_unknown_volunteer_reads_as_an_empty_record(registry):
     assert registry.volunteer(unregistered_account()).dict() == {
-        "status": VolunteerStatus.NONE, "registeredAt": 0, "identityHash": "0x" + "00" * 32,
+        "status": VolunteerStatus.NONE,
+        "registeredAt": 0,
+        "identityHash": "0x" + "00" * 32,
     }
 
 

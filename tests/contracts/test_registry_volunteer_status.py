@@ -23,9 +23,7 @@ def test_reinstated_volunteer_is_active_again_and_announced(registry, registrar,
     assert registry.volunteer(alice) == registered  # status, registeredAt and identity as before
 
 
-def test_suspending_a_suspended_volunteer_reverts_with_status_unchanged(
-    registry, registrar, volunteers
-):
+def test_suspending_a_suspended_volunteer_reverts_with_status_unchanged(registry, registrar, volunteers):
     alice, _ = volunteers
     registry.suspendVolunteer(alice, "first", {"from": registrar})
 
@@ -33,18 +31,14 @@ def test_suspending_a_suspended_volunteer_reverts_with_status_unchanged(
         registry.suspendVolunteer(alice, "second", {"from": registrar})
 
 
-def test_reinstating_an_active_volunteer_reverts_with_status_unchanged(
-    registry, registrar, volunteers
-):
+def test_reinstating_an_active_volunteer_reverts_with_status_unchanged(registry, registrar, volunteers):
     alice, _ = volunteers
     with reverts_with("RegistryVolunteerStatusUnchanged", alice, VolunteerStatus.ACTIVE):
         registry.reinstateVolunteer(alice, {"from": registrar})
 
 
 @pytest.mark.parametrize("change", [("suspendVolunteer", "reason"), ("reinstateVolunteer",)])
-def test_status_change_of_an_unregistered_account_reverts_with_unknown_volunteer(
-    registry, registrar, change
-):
+def test_status_change_of_an_unregistered_account_reverts_with_unknown_volunteer(registry, registrar, change):
     function, *args = change
     stranger = unregistered_account()
     with reverts_with("RegistryUnknownVolunteer", stranger):

@@ -22,12 +22,20 @@ def named(registry, ledger, admin, organiser, auditor, alice, bob):
     """The fixtures RESTRICTED names. Requested up front, so the module's deployments happen
     before fn_isolation's snapshot (a deployment made through request.getfixturevalue inside
     the test would be rolled back while its fixture stays cached)."""
-    return {"registry": registry, "ledger": ledger, "admin": admin, "organiser": organiser,
-            "auditor": auditor, "alice": alice, "bob": bob}
+    return {
+        "registry": registry,
+        "ledger": ledger,
+        "admin": admin,
+        "organiser": organiser,
+        "auditor": auditor,
+        "alice": alice,
+        "bob": bob,
+    }
 
 
 @pytest.mark.parametrize(
-    "contract_name, function, args, role, caller_name", RESTRICTED,
+    ("contract_name", "function", "args", "role", "caller_name"),
+    RESTRICTED,
     ids=[f"{c}.{f}" for c, f, *_ in RESTRICTED],
 )
 def test_caller_without_the_role_reverts_with_unauthorized_account(

@@ -23,7 +23,10 @@ ORGANISATION = {1: 1, 2: 2}  # activity → organisation
 PRICE = 150
 REVOKED = "revoked"
 REJECTION = {
-    "SignerNotOrganisationAttester": 2, "AlreadyAccepted": 3, "AlreadyRevoked": 4, "OverMinuteCap": 10,
+    "SignerNotOrganisationAttester": 2,
+    "AlreadyAccepted": 3,
+    "AlreadyRevoked": 4,
+    "OverMinuteCap": 10,
 }
 
 
@@ -50,8 +53,7 @@ def second_activity(registry, registrar, activity, outsider):
     registry.addOrganisationManager(2, accounts[8], {"from": registrar})
     registry.addOrganisationAttester(2, outsider.address, {"from": accounts[8]})
     now = chain.time()
-    registry.createActivity(2, 2, now - DAY, now + DAY, CAP[2], POINTS_PER_HOUR[2],
-                            {"from": accounts[8]})
+    registry.createActivity(2, 2, now - DAY, now + DAY, CAP[2], POINTS_PER_HOUR[2], {"from": accounts[8]})
 
 
 @pytest.fixture
@@ -66,14 +68,12 @@ class Points:
     st_session = strategy("uint8", max_value=3)  # few sessions, so replays are frequent
     st_minutes = strategy("uint16", min_value=1, max_value=180)  # and so is going over a cap
     st_signer = strategy("uint8", min_value=1, max_value=2)  # the key of organisation 1 or 2
-    st_items = st.lists(st.tuples(st_volunteer, st_activity, st_session, st_minutes, st_signer),
-                        min_size=1, max_size=4)
+    st_items = st.lists(st.tuples(st_volunteer, st_activity, st_session, st_minutes, st_signer), min_size=1, max_size=4)
     st_quantity = strategy("uint8", min_value=1, max_value=4)
     st_percent = strategy("uint8", min_value=1, max_value=125)  # of the merchant's takings
     st_pick = strategy("uint8", max_value=15)
 
-    def __init__(cls, ledger, registry, yicoin, alliance, sign, auditor, merchant, offer, volunteers,
-                 keys):
+    def __init__(cls, ledger, registry, yicoin, alliance, sign, auditor, merchant, offer, volunteers, keys):
         cls.ledger, cls.registry, cls.yicoin, cls.alliance = ledger, registry, yicoin, alliance
         cls.sign = staticmethod(sign)  # a plain function would become a method of the machine
         cls.auditor, cls.merchant, cls.offer, cls.volunteers = auditor, merchant, offer, volunteers
@@ -105,8 +105,9 @@ class Points:
         return self.onchain
 
     def _served(self, volunteer, activity=None):
-        return sum(m for (v, a, _), m in self.sessions.items()
-                   if v == volunteer and activity in (None, a) and m != REVOKED)
+        return sum(
+            m for (v, a, _), m in self.sessions.items() if v == volunteer and activity in (None, a) and m != REVOKED
+        )
 
     def _submit(self, volunteer, activity, session, minutes, signer):
         """Applies one attestation signed with organisation `signer`'s key to the model; returns
@@ -133,8 +134,7 @@ class Points:
         return self.volunteers[st_volunteer], st_activity, st_session
 
     def _signed(self, volunteer, activity, session, minutes, signer):
-        return self.sign(volunteer, activity, session=session, minutes=minutes,
-                         signer=self.keys[signer][0])
+        return self.sign(volunteer, activity, session=session, minutes=minutes, signer=self.keys[signer][0])
 
     def rule_attest(self, st_pick, st_volunteer, st_activity, st_session, st_minutes, st_signer):
         volunteer, activity, session = self._pick(st_pick, st_volunteer, st_activity, st_session)
@@ -164,12 +164,10 @@ class Points:
         """The organisation's manager withdraws its attester (a leaked key) or restores it."""
         signer, manager = self.keys[st_signer]
         if st_signer in self.attesting:
-            self._transact(self.registry.removeOrganisationAttester, st_signer, signer.address,
-                           {"from": manager})
+            self._transact(self.registry.removeOrganisationAttester, st_signer, signer.address, {"from": manager})
             self.attesting.remove(st_signer)
         else:
-            self._transact(self.registry.addOrganisationAttester, st_signer, signer.address,
-                           {"from": manager})
+            self._transact(self.registry.addOrganisationAttester, st_signer, signer.address, {"from": manager})
             self.attesting.add(st_signer)
 
     def rule_revoke(self, st_pick, st_volunteer, st_activity, st_session):
@@ -193,8 +191,7 @@ class Points:
     def rule_redeem(self, st_volunteer, st_quantity):
         volunteer, amount = self.volunteers[st_volunteer], PRICE * st_quantity
         if amount > self.balance[volunteer]:
-            with reverts_with("ERC20InsufficientBalance", volunteer, self.balance[volunteer],
-                              amount):
+            with reverts_with("ERC20InsufficientBalance", volunteer, self.balance[volunteer], amount):
                 self.alliance.redeem(self.offer, st_quantity, amount, {"from": volunteer})
             return
         self._transact(self.alliance.redeem, self.offer, st_quantity, amount, {"from": volunteer})
@@ -239,11 +236,34 @@ class Points:
 
 
 def test_points_follow_the_hours(
-    state_machine, ledger, registry, yicoin, alliance, sign, auditor, merchant, volunteers, carol,
-    second_activity, attester, outsider, organiser,
+    state_machine,
+    ledger,
+    registry,
+    yicoin,
+    alliance,
+    sign,
+    auditor,
+    merchant,
+    volunteers,
+    carol,
+    second_activity,
+    attester,
+    outsider,
+    organiser,
 ):
     offer = open_offer(alliance, merchant, price=PRICE, stock=100_000)
     keys = {1: (attester, organiser), 2: (outsider, accounts[8])}
-    state_machine(Points, ledger, registry, yicoin, alliance, sign, auditor, merchant, offer,
-                  (*volunteers, carol), keys,
-                  settings={"max_examples": 20, "stateful_step_count": 15})
+    state_machine(
+        Points,
+        ledger,
+        registry,
+        yicoin,
+        alliance,
+        sign,
+        auditor,
+        merchant,
+        offer,
+        (*volunteers, carol),
+        keys,
+        settings={"max_examples": 20, "stateful_step_count": 15},
+    )

@@ -10,9 +10,7 @@ def test_points_have_two_decimals_like_fen(yicoin):
     assert yicoin.decimals() == 2
 
 
-def test_token_is_bound_to_the_ledger_that_deployed_it_and_to_the_alliance(
-    yicoin, ledger, alliance
-):
+def test_token_is_bound_to_the_ledger_that_deployed_it_and_to_the_alliance(yicoin, ledger, alliance):
     assert yicoin.ledger() == ledger
     assert yicoin.alliance() == alliance
 

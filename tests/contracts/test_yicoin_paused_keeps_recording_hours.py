@@ -31,9 +31,7 @@ def test_batch_attestation_mints_while_paused(ledger, yicoin, sign, activity, vo
     assert yicoin.balanceOf(bob) == 500
 
 
-def test_revocation_burns_while_paused(
-    ledger, yicoin, sign, activity, volunteers, auditor, paused
-):
+def test_revocation_burns_while_paused(ledger, yicoin, sign, activity, volunteers, auditor, paused):
     alice, _ = volunteers
     ledger.attest(sign(alice, activity, minutes=60), {"from": alice})
 

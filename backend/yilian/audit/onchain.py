@@ -34,8 +34,8 @@ def compare_with_contracts(
         # The checks are generated lazily and read in batches: a million attestations never
         # become a million prepared calls in memory.
         mine, theirs = tee(checks)
-        for check, value in zip(mine, batched(w3, (c.call for c in theirs), rpc_batch), strict=True):
-            value = plain(value)
+        for check, answer in zip(mine, batched(w3, (c.call for c in theirs), rpc_batch), strict=True):
+            value = plain(answer)
             if value != check.expected:
                 findings.append(Finding(
                     kind, f"{check.label}: the events give {check.expected}, the contract has {value}",

@@ -301,11 +301,7 @@ def sign_typed(private_key: bytes | str, typed: dict[str, Any]) -> Signature:
 
 
 def _key_bytes(private_key: bytes | str) -> bytes:
-    key = (
-        bytes.fromhex(private_key.removeprefix("0x"))
-        if isinstance(private_key, str)
-        else private_key
-    )
+    key = bytes.fromhex(private_key.removeprefix("0x")) if isinstance(private_key, str) else private_key
     if len(key) != 32:
         raise ValueError("private key must be 32 bytes")
     return key
@@ -322,9 +318,7 @@ class FastSigner:
 
     def sign_digest(self, digest: bytes) -> Signature:
         raw = self._key.sign_recoverable(digest, hasher=None)
-        return Signature(
-            int.from_bytes(raw[:32], "big"), int.from_bytes(raw[32:64], "big"), raw[64] + 27
-        )
+        return Signature(int.from_bytes(raw[:32], "big"), int.from_bytes(raw[32:64], "big"), raw[64] + 27)
 
     def sign_attestation(self, attestation: HourAttestation, domain: Eip712Domain) -> Signature:
         return self.sign_digest(attestation.digest(domain))

@@ -26,9 +26,13 @@ from typing import IO, Literal
 
 from yilian.chain.artifacts import PROJECT_ROOT
 from yilian.chain.connection import connect
-from yilian.chain.devkeys import DEV_ACCOUNT_COUNT, DEV_MNEMONIC
-from yilian.chain.devkeys import dev_address as dev_address  # the funded accounts, importable here too
-from yilian.chain.devkeys import dev_private_key as dev_private_key
+from yilian.chain.devkeys import DEV_ACCOUNT_COUNT, DEV_MNEMONIC, dev_address, dev_private_key
+
+# The funded development accounts are importable from here too: whoever starts a chain uses them.
+__all__ = [
+    "BLOCK_GAS_LIMIT", "CHAIN_ID", "LocalChain", "LocalChainError", "dev_address", "dev_private_key", "free_port",
+    "port_in_use",
+]  # fmt: skip
 
 CHAIN_ID = 1337
 BLOCK_GAS_LIMIT = 30_000_000

@@ -13,9 +13,10 @@ app = typer.Typer(help="Run the relay and manage its API keys.", no_args_is_help
 @app.command()
 def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
     """Serves the API (OpenAPI at /docs) and runs the outbox worker."""
-    import uvicorn
+    # Imported here: key management, the command's other use, needs neither the app nor a server.
+    import uvicorn  # noqa: PLC0415
 
-    from yilian.relay.app import create_app
+    from yilian.relay.app import create_app  # noqa: PLC0415
 
     uvicorn.run(create_app(Settings()), host=host, port=port, log_level="info")
 

@@ -3,9 +3,7 @@
 from prometheus_client import Counter, Gauge, Histogram
 
 QUEUE_DEPTH = Gauge("yilian_outbox_attestations", "Attestations in the outbox by status", ["status"])
-BATCH_SIZE = Histogram(
-    "yilian_batch_size", "Attestations per submitted batch", buckets=(1, 5, 10, 20, 50, 100, 200)
-)
+BATCH_SIZE = Histogram("yilian_batch_size", "Attestations per submitted batch", buckets=(1, 5, 10, 20, 50, 100, 200))
 SUBMIT_LATENCY = Histogram(
     "yilian_checkout_to_confirmed_seconds",
     "From check-out to confirmation on chain",

@@ -81,9 +81,7 @@ class OutboxWorker:
 
     def _observe_queue(self) -> None:
         with self.sessions() as db:
-            counts = db.execute(
-                select(Attestation.status, func.count()).group_by(Attestation.status)
-            ).all()
+            counts = db.execute(select(Attestation.status, func.count()).group_by(Attestation.status)).all()
         for status, count in counts:
             metrics.QUEUE_DEPTH.labels(status).set(count)
 

@@ -146,7 +146,9 @@ def test_the_cli_issues_verifies_and_prints(journey: Journey, tmp_path: Path) ->
     pdf = (tmp_path / "cert.pdf").read_bytes()
     number = json.loads((tmp_path / "cert.json").read_text())["certificate"]["number"]
     assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF") and len(pdf) > 5_000
-    text = subprocess.run(["pdftotext", str(tmp_path / "cert.pdf"), "-"], capture_output=True, text=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(tmp_path / "cert.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert number in text and "志愿服务证明" in text
     # The relay kept what the CLI issued: the QR code's page finds it.
     digest = json.loads((tmp_path / "cert.json").read_text())["hash"]

@@ -88,5 +88,5 @@ def test_amounts_are_shown_and_typed_with_two_decimals() -> None:
     assert format_yicoin(-5, unit=False) == "-0.05"
     assert parse_yicoin("12.5") == parse_yicoin("12.50 益币") == 1250
     for wrong in ("1.234", "-1", "NaN", "five"):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="is not an amount of 益币"):
             parse_yicoin(wrong)

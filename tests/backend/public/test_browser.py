@@ -10,16 +10,15 @@ from tests.backend.audit.journey import AUDITOR, Journey
 from tests.backend.certificates.test_certificates import issue
 from tests.backend.public.browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, require_chromium, served
 from yilian.certificates.link import verification_link
+from yilian.relay.db.migrate import upgrade
 
 
 @pytest.fixture(params=["sqlite"])
-def database_url(request, tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
+def database_url(request, tmp_path) -> str:  # type: ignore[no-untyped-def]
     """The browser sees HTML, the same on either database: SQLite only, to keep the suite short."""
-    from yilian.relay.db.migrate import upgrade
-
     url = f"sqlite:///{tmp_path / 'relay.db'}"
     upgrade(url)
-    yield url
+    return url
 
 
 @pytest.fixture(scope="module")

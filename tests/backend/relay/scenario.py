@@ -46,9 +46,7 @@ def row_counts(relay: "Relay") -> dict[str, int]:
         return {name: session.scalar(query) for name, query in queries.items()}
 
 
-def assert_rejected(
-    relay: "Relay", send: Callable[[], httpx.Response], status: int, code: str
-) -> httpx.Response:
+def assert_rejected(relay: "Relay", send: Callable[[], httpx.Response], status: int, code: str) -> httpx.Response:
     """Sends a request that must fail with `status` and `code` and leave the database as it was."""
     before = row_counts(relay)
     response = send()
@@ -136,9 +134,7 @@ class Scenario:
         assert response.status_code == 200, response.text
         return response.json()
 
-    def check_in_body(
-        self, activity: dict, volunteer: dict, *, at: int | None = None, **changes: Any
-    ) -> dict:
+    def check_in_body(self, activity: dict, volunteer: dict, *, at: int | None = None, **changes: Any) -> dict:
         at = at or int(self.relay.clock())
         body = {
             "app_user_id": volunteer["app_user_id"],
@@ -154,9 +150,7 @@ class Scenario:
         """The code the venue's screen shows at unix time `at`."""
         return code_at(self._secret(activity["id"]), at, self.relay.settings.signin_period_s)
 
-    def post_check_in(
-        self, activity_id: int, body: Body | str, headers: Headers | None = None
-    ) -> httpx.Response:
+    def post_check_in(self, activity_id: int, body: Body | str, headers: Headers | None = None) -> httpx.Response:
         return self.post(f"/v1/activities/{activity_id}/check-ins", body, headers)
 
     def check_in(self, activity: dict, volunteer: dict, **kwargs) -> dict:
@@ -170,17 +164,13 @@ class Scenario:
         headers: Headers | None = None,
     ) -> httpx.Response:  # fmt: skip
         """Posts a check-in that must fail with `status` and `code`, writing nothing."""
-        return assert_rejected(
-            self.relay, lambda: self.post_check_in(activity_id, body, headers), status, code
-        )
+        return assert_rejected(self.relay, lambda: self.post_check_in(activity_id, body, headers), status, code)
 
     def check_out_body(self, volunteer: dict, *, at: int | None = None, **changes: Any) -> Body:
         location = {**VENUE, "accuracy_m": 10}
         return {"app_user_id": volunteer["app_user_id"], "location": location, "client_time": at, **changes}
 
-    def post_check_out(
-        self, check_in_id: str, body: Body, headers: Headers | None = None
-    ) -> httpx.Response:
+    def post_check_out(self, check_in_id: str, body: Body, headers: Headers | None = None) -> httpx.Response:
         return self.post(f"/v1/check-ins/{check_in_id}/check-out", body, headers)
 
     def check_out(self, visit: dict, volunteer: dict, *, at: int | None = None) -> dict:
@@ -192,9 +182,7 @@ class Scenario:
         self, check_in_id: str, body: Body, status: int, code: str, headers: Headers | None = None
     ) -> httpx.Response:
         """Posts a check-out that must fail with `status` and `code`, writing nothing."""
-        return assert_rejected(
-            self.relay, lambda: self.post_check_out(check_in_id, body, headers), status, code
-        )
+        return assert_rejected(self.relay, lambda: self.post_check_out(check_in_id, body, headers), status, code)
 
     def serve(self, activity: dict, volunteer: dict, seconds: int) -> dict:
         """Checks in now, stays `seconds` (the relay clock moves on) and checks out: the answer."""
@@ -234,9 +222,7 @@ class Scenario:
         """POSTs `body` (JSON, or raw text as is) with the app's API key unless `headers` differ."""
         headers = self.relay.headers("app") if headers is None else headers
         if isinstance(body, str):  # raw text, e.g. malformed JSON
-            return self.relay.client.post(
-                path, content=body, headers={**headers, "Content-Type": "application/json"}
-            )
+            return self.relay.client.post(path, content=body, headers={**headers, "Content-Type": "application/json"})
         return self.relay.client.post(path, json=body, headers=headers)
 
     def _secret(self, activity_id: int) -> bytes:

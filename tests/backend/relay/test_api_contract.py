@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from yilian.chain.localchain import dev_private_key
 from yilian.chain.transactions import Sender
 from yilian.relay.api.deps import get_clock
+from yilian.relay.db.migrate import upgrade
 
 from .scenario import VENUE, Scenario, assert_error, assert_rejected, row_counts
 
@@ -19,8 +20,6 @@ TOO_BIG_ID = 2**63  # one past the signed 64-bit columns
 @pytest.fixture
 def database_url(tmp_path):
     """SQLite only: these are checks of the HTTP edge, not of the database."""
-    from yilian.relay.db.migrate import upgrade
-
     url = f"sqlite:///{tmp_path / 'relay.db'}"
     upgrade(url)
     return url
@@ -47,7 +46,7 @@ def _activity_body(organisation_id: int, **changes: object) -> dict:
 
 
 @pytest.mark.parametrize(
-    "method, path",
+    ("method", "path"),
     [
         ("GET", f"/v1/activities/{TOO_BIG_ID}"),
         ("GET", f"/v1/activities/{TOO_BIG_ID}/signin-code"),
@@ -106,7 +105,7 @@ def test_statistics_for_year_one_are_refused(relay):
 
 
 @pytest.mark.parametrize(
-    "method, path, content, content_type, status, code",
+    ("method", "path", "content", "content_type", "status", "code"),
     [
         ("GET", "/v1/no-such-thing", None, None, 404, "not_found"),
         ("DELETE", "/v1/organisations", None, None, 405, "method_not_allowed"),

@@ -45,9 +45,7 @@ def test_closed_activity_is_refused(scenario):
     scenario.check_in_refused(activity["id"], body, 409, "activity_closed")
 
 
-@pytest.mark.parametrize(
-    "edge, side", [("starts_at", -1), ("ends_at", +1)], ids=["not_open_yet", "already_over"]
-)
+@pytest.mark.parametrize(("edge", "side"), [("starts_at", -1), ("ends_at", +1)], ids=["not_open_yet", "already_over"])
 def test_check_in_beyond_the_window_tolerance_is_refused(relay, scenario, edge: str, side: int):
     activity, volunteer = scenario.activity_and_volunteer()
     at = activity[edge] + side * (relay.settings.checkin_tolerance_s + 1)
@@ -64,7 +62,7 @@ LOCATIONS = {
 }
 
 
-@pytest.mark.parametrize("location, code", LOCATIONS.values(), ids=LOCATIONS.keys())
+@pytest.mark.parametrize(("location", "code"), LOCATIONS.values(), ids=LOCATIONS.keys())
 def test_unusable_location_is_refused(scenario, location: Body, code: str):
     # The fence: 200 m around VENUE. 0.01° of latitude is ~1.1 km, far beyond it and 10 m accuracy.
     activity, volunteer = scenario.activity_and_volunteer()
@@ -97,9 +95,7 @@ FACES: dict[str, tuple[FaceFor, str]] = {
         "face_volunteer_mismatch",
     ),
     "older_than_max_age": (
-        lambda face, address, at, settings: face.assert_match(
-            address, at - settings.face_max_age_s - 1, 9500
-        ),
+        lambda face, address, at, settings: face.assert_match(address, at - settings.face_max_age_s - 1, 9500),
         "face_assertion_stale",
     ),
     "dated_in_the_future": (
@@ -107,15 +103,13 @@ FACES: dict[str, tuple[FaceFor, str]] = {
         "face_assertion_stale",
     ),
     "score_below_minimum": (
-        lambda face, address, at, settings: face.assert_match(
-            address, at, settings.face_min_score - 1
-        ),
+        lambda face, address, at, settings: face.assert_match(address, at, settings.face_min_score - 1),
         "face_score_too_low",
     ),
 }
 
 
-@pytest.mark.parametrize("face_for, code", FACES.values(), ids=FACES.keys())
+@pytest.mark.parametrize(("face_for", "code"), FACES.values(), ids=FACES.keys())
 def test_face_assertion_failing_verification_is_refused(relay, scenario, face_for: FaceFor, code):
     activity, volunteer = scenario.activity_and_volunteer()
     at = int(relay.clock())

@@ -76,9 +76,7 @@ def test_retry_with_the_same_key_replays_the_first_answer_and_writes_once(
 
 
 @pytest.mark.parametrize("prepare", CALLS.values(), ids=CALLS.keys())
-def test_same_key_with_a_different_request_is_refused(
-    relay, scenario, prepare: Callable[[Scenario], Call]
-):
+def test_same_key_with_a_different_request_is_refused(relay, scenario, prepare: Callable[[Scenario], Call]):
     call = prepare(scenario)
     headers = relay.headers("app", idempotency_key="attempt-1")
     assert scenario.post(call.path, call.body, headers).status_code in (200, 201)
@@ -87,9 +85,7 @@ def test_same_key_with_a_different_request_is_refused(
 
 
 @pytest.mark.parametrize("prepare", TIMED_CALLS.values(), ids=TIMED_CALLS.keys())
-def test_retry_after_the_clock_moved_on_still_replays(
-    relay, scenario, prepare: Callable[[Scenario], Call]
-):
+def test_retry_after_the_clock_moved_on_still_replays(relay, scenario, prepare: Callable[[Scenario], Call]):
     # A phone on a flaky network retries minutes later: it must learn what it did, not that its
     # (unchanged) client_time is now too old.
     call = prepare(scenario)

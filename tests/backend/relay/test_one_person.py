@@ -64,7 +64,7 @@ def test_another_spelling_of_the_same_identity_is_refused(scenario, spelling):
 
 
 @pytest.mark.parametrize(
-    "identity, code",
+    ("identity", "code"),
     [
         ({"real_name": "张\u200b三"}, "invisible_characters"),
         ({"id_number": "3301061990\u200b01011234"}, "invisible_characters"),

@@ -32,7 +32,7 @@ def test_custodial_volunteer_gets_a_relay_held_key_for_the_returned_address(rela
     keystore = _stored(relay, volunteer).custodial_keystore
     key = Account.decrypt(keystore, relay.settings.custody_password)
     assert Account.from_key(key).address == volunteer["address"]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="MAC mismatch"):
         Account.decrypt(keystore, "not-the-custody-secret")
 
 

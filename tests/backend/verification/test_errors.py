@@ -30,11 +30,7 @@ def _all_subclasses(cls: type[CheckInRejected]) -> list[type[CheckInRejected]]:
 
 
 def test_every_rule_error_has_its_own_snake_case_code() -> None:
-    rule_errors = [
-        c
-        for c in _all_subclasses(CheckInRejected)
-        if c.__module__.startswith(verification.__name__)
-    ]
+    rule_errors = [c for c in _all_subclasses(CheckInRejected) if c.__module__.startswith(verification.__name__)]
     codes = [c.code for c in rule_errors]
     assert len(codes) == len(set(codes))
     assert set(codes) == EXPECTED_CODES

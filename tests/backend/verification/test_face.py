@@ -31,9 +31,7 @@ def _eip712_digest(assertion: FaceAssertion) -> bytes:
     # real provider that implements the spec produces signatures the relay accepts.
     domain_type = keccak(text="EIP712Domain(string name,string version)")
     domain = keccak(domain_type + keccak(text="Yilian Face Verification") + keccak(text="1"))
-    match_type = keccak(
-        text="FaceMatch(address volunteer,uint64 verifiedAt,uint16 score,bytes32 nonce)"
-    )
+    match_type = keccak(text="FaceMatch(address volunteer,uint64 verifiedAt,uint16 score,bytes32 nonce)")
     struct = keccak(
         match_type
         + encode(

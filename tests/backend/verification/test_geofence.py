@@ -102,9 +102,9 @@ def test_range_limits_are_valid_coordinates(lat: float, lon: float) -> None:
 
 
 def test_invalid_fence_is_a_data_error_not_a_rejection() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="invalid centre or radius"):
         check_inside(95, LON, 200, LAT, LON, 10)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="invalid centre or radius"):
         check_inside(LAT, LON, -1, LAT, LON, 10)
 
 

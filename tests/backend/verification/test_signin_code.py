@@ -107,5 +107,5 @@ def test_wrong_code_is_rejected() -> None:
 
 
 def test_secret_shorter_than_128_bits_is_refused() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="at least 16 bytes"):
         code_at(b"short", STEP_START)

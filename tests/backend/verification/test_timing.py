@@ -40,7 +40,7 @@ RECEIVED = 1_700_003_600
 
 
 @pytest.mark.parametrize(
-    "client_time, expected",
+    ("client_time", "expected"),
     [
         (None, RECEIVED),  # no device time: the relay's
         (RECEIVED + 295, RECEIVED),  # a clock ahead gains nothing

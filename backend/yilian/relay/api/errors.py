@@ -45,6 +45,7 @@ HTTP_STATUS: dict[type[YilianError], int] = {
 def http_status(error: YilianError) -> int:
     return next(HTTP_STATUS[kind] for kind in type(error).__mro__ if kind in HTTP_STATUS)
 
+
 # pydantic's error types → the relay's stable field codes (docs/api-errors.md lists them).
 _FIELD_CODES = {
     "missing": "missing",
@@ -97,6 +98,9 @@ def _respond(status: int, code: str, message: str, details: list[dict[str, Any]]
 
 
 def install(app: FastAPI) -> None:
+    """The client's mistakes and refusals as 4xx; the rest in `_install_failures`."""
+    _install_failures(app)
+
     @app.exception_handler(YilianError)
     async def refused(_: Request, error: YilianError) -> JSONResponse:
         answer = _respond(http_status(error), error.code, error.message, error.details)
@@ -123,6 +127,11 @@ def install(app: FastAPI) -> None:
         if code == "invalid_json":  # the framework's 400 for a body that is not UTF-8: as any bad JSON
             return _respond(422, code, "the body is not valid JSON (UTF-8)")
         return JSONResponse(error_body(code, str(error.detail)), status_code=error.status_code, headers=error.headers)
+
+
+def _install_failures(app: FastAPI) -> None:
+    """A value only the contract's types refuse, the contract's own refusals, and what is not the
+    client's doing: the chain or database not answering (503), the relay failing (500)."""
 
     @app.exception_handler(Web3ValidationError)
     async def unencodable(_: Request, error: Web3ValidationError) -> JSONResponse:

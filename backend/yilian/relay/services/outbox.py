@@ -48,10 +48,7 @@ def sign_pending(sessions: sessionmaker[Session], chain: RelayChain, limit: int 
     """Signs attestations left pending (a crash between storing and signing)."""
     with transaction(sessions) as session:
         rows = session.scalars(
-            select(Attestation)
-            .where(Attestation.status == "pending")
-            .limit(limit)
-            .with_for_update(skip_locked=True)
+            select(Attestation).where(Attestation.status == "pending").limit(limit).with_for_update(skip_locked=True)
         ).all()
         for row in rows:
             sign_attestation(session, chain, row)

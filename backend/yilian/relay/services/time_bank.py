@@ -201,24 +201,27 @@ def _entry(name: str, argument: str, log: Any) -> CreditEntry:
     )
 
 
+# Ledger events naming one account: (kind, the argument holding the minutes, sign).
+_ONE_ACCOUNT_CHANGES = {
+    "TimeCreditsEarned": ("earned", "banked", 1),
+    "TimeCreditsWithdrawn": ("service_paid", "fromRequester", -1),
+    "TimeCreditsReversed": ("revoked", "reclaimed", -1),
+    "TimeCreditsRefunded": ("service_refunded", "refunded", 1),
+}
+
+
 def _change(name: str, argument: str, args: Any) -> tuple[str, int, str | None]:
-    if name == "TimeCreditsEarned":
-        return "earned", args["banked"], None
-    if name == "TimeCreditsWithdrawn":
-        return "service_paid", -args["fromRequester"], None
-    if name == "TimeCreditsReversed":
-        return "revoked", -args["reclaimed"], None
-    if name == "TimeCreditsRefunded":
-        return "service_refunded", args["refunded"], None
+    if name in _ONE_ACCOUNT_CHANGES:
+        kind, field, sign = _ONE_ACCOUNT_CHANGES[name]
+        return kind, sign * args[field], None
+    minutes = args["creditMinutes"]
     if name == "TimeCreditsExchanged":
-        return (
-            ("imported", args["creditMinutes"], None) if args["arrived"] else ("exported", -args["creditMinutes"], None)
-        )
+        return ("imported", minutes, None) if args["arrived"] else ("exported", -minutes, None)
     if argument == "to":
-        return "received", args["creditMinutes"], args["from"]
+        return "received", minutes, args["from"]
     if args["to"] == ZERO_ADDRESS:
-        return "donated", -args["creditMinutes"], None
-    return "given", -args["creditMinutes"], args["to"]
+        return "donated", -minutes, None
+    return "given", -minutes, args["to"]
 
 
 def confirm_family_link(

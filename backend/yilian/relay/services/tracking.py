@@ -50,9 +50,7 @@ def track(sessions: sessionmaker[Session], chain: RelayChain, submitter: Submitt
     the API); the answers are applied in one short transaction to the rows still as they were
     when asked; transactions to (re)send go out after it commits."""
     with sessions() as db:
-        asked = db.scalars(
-            select(ChainTx).where(ChainTx.status.in_(("sent", "mined"))).order_by(ChainTx.nonce)
-        ).all()
+        asked = db.scalars(select(ChainTx).where(ChainTx.status.in_(("sent", "mined"))).order_by(ChainTx.nonce)).all()
     if not asked:
         return 0
     # Mined counts before receipts: a count past a nonce whose transaction then shows no

@@ -81,9 +81,7 @@ def _signable(volunteer: str, verified_at: int, score: int, nonce: str) -> Signa
         "score": score,
         "nonce": bytes.fromhex(nonce[2:]),
     }
-    return encode_typed_data(
-        domain_data=FACE_DOMAIN, message_types=FACE_MATCH_TYPES, message_data=message
-    )
+    return encode_typed_data(domain_data=FACE_DOMAIN, message_types=FACE_MATCH_TYPES, message_data=message)
 
 
 # The same typed data hashed by hand, for the check every check-in makes (eth-account's generic
@@ -94,9 +92,7 @@ _FACE_SEPARATOR = keccak256(
     + keccak256(FACE_DOMAIN["name"].encode())
     + keccak256(FACE_DOMAIN["version"].encode())
 )
-_FACE_MATCH_TYPEHASH = keccak256(
-    b"FaceMatch(address volunteer,uint64 verifiedAt,uint16 score,bytes32 nonce)"
-)
+_FACE_MATCH_TYPEHASH = keccak256(b"FaceMatch(address volunteer,uint64 verifiedAt,uint16 score,bytes32 nonce)")
 
 
 def face_digest(volunteer: str, verified_at: int, score: int, nonce: str) -> bytes:
@@ -129,9 +125,7 @@ def _recover_signer(assertion: FaceAssertion) -> str | None:
 
 
 def _recover_signer_reference(assertion: FaceAssertion) -> str | None:
-    signable = _signable(
-        assertion.volunteer, assertion.verified_at, assertion.score, assertion.nonce
-    )
+    signable = _signable(assertion.volunteer, assertion.verified_at, assertion.score, assertion.nonce)
     try:
         return Account.recover_message(signable, signature=bytes.fromhex(assertion.signature[2:]))
     except (ValueError, BadSignature, ValidationError):  # bad v, r or s: no key recovers
@@ -164,9 +158,7 @@ def check_face(
     if now - assertion.verified_at > max_age_s:
         raise FaceAssertionStale(f"face assertion is older than {max_age_s} s; verify again")
     if assertion.score < min_score:
-        raise FaceScoreTooLow(
-            f"face match score {assertion.score} is below the required {min_score}"
-        )
+        raise FaceScoreTooLow(f"face match score {assertion.score} is below the required {min_score}")
 
 
 class FakeFaceProvider:
@@ -181,9 +173,7 @@ class FakeFaceProvider:
         self._account = Account.from_key(private_key)
         self.address: str = self._account.address
 
-    def assert_match(
-        self, volunteer: str, verified_at: int, score: int, nonce: str | None = None
-    ) -> FaceAssertion:
+    def assert_match(self, volunteer: str, verified_at: int, score: int, nonce: str | None = None) -> FaceAssertion:
         """Sign "``volunteer`` matched at ``verified_at`` with ``score``", with a fresh nonce or
         the one the app asked for (a voucher confirmation commits to its terms that way)."""
         nonce = nonce or "0x" + secrets.token_hex(32)

@@ -66,8 +66,7 @@ def check_inside(
     distance = distance_m(center_lat, center_lon, lat, lon)
     if distance - accuracy_m > radius_m:
         raise OutsideGeofence(
-            f"location is {distance:.0f} m from the venue (fence radius {radius_m:.0f} m, "
-            f"accuracy {accuracy_m:.0f} m)"
+            f"location is {distance:.0f} m from the venue (fence radius {radius_m:.0f} m, accuracy {accuracy_m:.0f} m)"
         )
 
 
@@ -77,6 +76,5 @@ def _check_reading(lat: float, lon: float, accuracy_m: float, max_accuracy_m: fl
         raise InvalidLocation(f"location ({lat}, {lon}) is not a valid latitude/longitude")
     if not 0 <= accuracy_m <= max_accuracy_m:  # also refuses NaN
         raise LocationInaccurate(
-            f"location accuracy {accuracy_m} m is not between 0 and {max_accuracy_m} m; "
-            "wait for a better GPS fix"
+            f"location accuracy {accuracy_m} m is not between 0 and {max_accuracy_m} m; wait for a better GPS fix"
         )

@@ -51,9 +51,7 @@ def current_code(secret: bytes, now: int, period: int = 30) -> tuple[str, int]:
     return code_at(secret, now, period), valid_until
 
 
-def check_code(
-    secret: bytes, code: str, now: int, period: int = 30, skew: int = 1, digits: int = 6
-) -> None:
+def check_code(secret: bytes, code: str, now: int, period: int = 30, skew: int = 1, digits: int = 6) -> None:
     """Accept ``code`` if it is the code of the current step or of up to ``skew`` steps either
     side (the phone may read a code just before it rotates, and clocks drift).
 

@@ -98,9 +98,7 @@ def statistics_page(
     return _answer(request, format, "stats.html", figures, f=figures)
 
 
-def _cached_figures(
-    request: Request, sessions: SessionsDep, statistics: Statistics, clock: ClockDep
-) -> dict[str, Any]:
+def _cached_figures(request: Request, sessions: SessionsDep, statistics: Statistics, clock: ClockDep) -> dict[str, Any]:
     cached = getattr(request.app.state, "public_stats", None)
     if cached is not None and cached[0] > time.monotonic():
         return cached[1]

@@ -101,4 +101,3 @@ def suspend_volunteer(
     )  # fmt: skip
     broadcast_recorded(submitter, sent)
     return response
-

@@ -177,12 +177,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("attestations", schema=None) as batch_op:
         batch_op.create_index("attestations_by_status", ["status", "created_at"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_attestations_chain_tx_id"), ["chain_tx_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_attestations_volunteer_address"), ["volunteer_address"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_attestations_chain_tx_id"), ["chain_tx_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_attestations_volunteer_address"), ["volunteer_address"], unique=False)
 
     # ### end Alembic commands ###
 
