@@ -45,7 +45,9 @@ contract HourLedger is IHourLedger, ITimeCreditLedger, AccessControl, EIP712 {
     mapping(uint64 activityId => address requester) private _serviceRequesters;
     mapping(address volunteer => mapping(uint64 activityId => uint256 lanes)) private _sessions;
 
-    /// @dev What accepting one attestation would do, or why it cannot be accepted.
+    /// @dev What accepting one attestation would do, or why it cannot be accepted. Lives in
+    /// memory only, where packing saves nothing.
+    // solhint-disable-next-line gas-struct-packing
     struct Verdict {
         Rejection rejection;
         bytes32 uid;
@@ -254,6 +256,8 @@ contract HourLedger is IHourLedger, ITimeCreditLedger, AccessControl, EIP712 {
         if (lane == REVOKED) return _reject(verdict, Rejection.AlreadyRevoked);
         if (lane != 0) return _reject(verdict, Rejection.AlreadyAccepted);
 
+        // The third value only details the error the enum already reports.
+        // slither-disable-next-line unused-return
         (address signer, ECDSA.RecoverError error,) = ECDSA.tryRecover(_digest(a), signed.r, signed.vs);
         if (error != ECDSA.RecoverError.NoError) return _reject(verdict, Rejection.InvalidSignature);
         verdict.signer = signer;

@@ -110,6 +110,8 @@ contract MerchantAlliance is IMerchantAlliance, AccessControl, EIP712 {
         address merchantOfOffer = _offers[voucher.offerId].merchant;
         if (merchantOfOffer == address(0)) revert AllianceUnknownOffer(voucher.offerId);
         if (msg.sender != merchantOfOffer) revert AllianceNotOfferMerchant(voucher.offerId, msg.sender);
+        // The third value only details the error the enum already reports.
+        // slither-disable-next-line unused-return
         (address signer, ECDSA.RecoverError error,) = ECDSA.tryRecover(_voucherDigest(voucher), signature);
         if (error != ECDSA.RecoverError.NoError || signer != voucher.volunteer) {
             revert AllianceInvalidVoucherSigner(signer, voucher.volunteer);
