@@ -31,7 +31,7 @@ from yilian.chain.manifest import CONTRACT_NAMES, DeployedContract, Manifest
 from yilian.chain.poa import dev_deployer_and_accounts
 from yilian.chain.sourcify import sourcify_dir, write_sourcify
 from yilian.chain.standard_input import standard_input
-from yilian.chain.transactions import Sender
+from yilian.chain.transactions import Sender, created_address
 
 log = logging.getLogger(__name__)
 
@@ -93,8 +93,9 @@ def deploy_all(
         artifact = artifacts[name]
         factory = w3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode)
         receipts[name] = receipt = sender.transact(factory.constructor(*args))
-        records[name] = DeployedContract.created(artifact, receipt, receipt["contractAddress"], args)
-        return w3.eth.contract(address=receipt["contractAddress"], abi=artifact.abi)
+        address = created_address(receipt)
+        records[name] = DeployedContract.created(artifact, receipt, address, args)
+        return w3.eth.contract(address=address, abi=artifact.abi)
 
     registry = create("VolunteerRegistry", admin)
     ledger = create("HourLedger", admin, registry.address, revocation_window)

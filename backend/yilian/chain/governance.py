@@ -16,7 +16,7 @@ from web3.contract import Contract
 
 from yilian.chain.artifacts import load_artifact
 from yilian.chain.manifest import DeployedContract, GovernanceRecord
-from yilian.chain.transactions import Sender
+from yilian.chain.transactions import Sender, created_address
 
 DEFAULT_ADMIN_ROLE = bytes(32)
 DEFAULT_TIMELOCK_DELAY = 2 * 86_400  # two days for every department to see a scheduled change
@@ -48,9 +48,9 @@ def deploy_council(sender: Sender, spec: GovernanceSpec) -> GovernanceRecord:
     args = (list(spec.departments), spec.threshold, spec.min_delay)
     factory = w3.eth.contract(abi=council_artifact.abi, bytecode=council_artifact.bytecode)
     receipt = sender.transact(factory.constructor(*args))
-    council = w3.eth.contract(address=receipt["contractAddress"], abi=council_artifact.abi)
+    council_address = created_address(receipt)
+    council = w3.eth.contract(address=council_address, abi=council_artifact.abi)
     timelock_address = council.functions.timelock().call()
-    council_address = receipt["contractAddress"]
     timelock_args = (spec.min_delay, [council_address], [council_address], "0x" + "00" * 20)
     return GovernanceRecord(
         council=DeployedContract.created(council_artifact, receipt, council_address, args),
@@ -91,6 +91,6 @@ def _role_ids(contract: Contract, keep: Sequence[str]) -> list[bytes]:
 
 def council_of(w3: Web3, record: GovernanceRecord) -> tuple[Contract, Contract]:
     """The council and timelock contracts of a manifest's governance record."""
-    council = w3.eth.contract(address=record.council.address, abi=record.council.abi)
-    timelock = w3.eth.contract(address=record.timelock.address, abi=record.timelock.abi)
+    council = w3.eth.contract(address=record.council.checksum_address, abi=record.council.abi)
+    timelock = w3.eth.contract(address=record.timelock.checksum_address, abi=record.timelock.abi)
     return council, timelock

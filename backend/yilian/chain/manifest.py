@@ -11,9 +11,10 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from eth_abi import encode
+from eth_typing import ChecksumAddress
 from eth_utils import to_checksum_address
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 from web3 import Web3
@@ -41,6 +42,10 @@ class DeployedContract(BaseModel):
     @classmethod
     def _checksummed(cls, value: str) -> str:
         return to_checksum_address(value)
+
+    @property
+    def checksum_address(self) -> ChecksumAddress:
+        return cast(ChecksumAddress, self.address)  # checksummed by the validator
 
     @classmethod
     def created(
@@ -113,9 +118,9 @@ class Manifest(BaseModel):
             os.unlink(tmp)
             raise
 
-    def address(self, name: str) -> str:
-        return self.contracts[name].address
+    def address(self, name: str) -> ChecksumAddress:
+        return self.contracts[name].checksum_address
 
     def contract(self, w3: Web3, name: str) -> Contract:
         deployed = self.contracts[name]
-        return w3.eth.contract(address=deployed.address, abi=deployed.abi)
+        return w3.eth.contract(address=deployed.checksum_address, abi=deployed.abi)

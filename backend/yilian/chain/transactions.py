@@ -11,6 +11,8 @@ from typing import Protocol, cast
 
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
+from eth_account.types import TransactionDictType
+from eth_typing import ChecksumAddress
 from eth_utils import is_address, to_checksum_address
 from hexbytes import HexBytes
 from web3 import Web3
@@ -83,7 +85,8 @@ class Sender:
             return self.w3.eth.send_transaction(tx)
         # The node's pending count includes our own earlier, still unmined transactions.
         nonce = self.w3.eth.get_transaction_count(self.address, "pending")
-        signed = self._account.sign_transaction({**tx, "nonce": nonce})
+        # eth-account types a transaction as a plain dict, web3 as the TypedDict TxParams.
+        signed = self._account.sign_transaction(cast(TransactionDictType, {**tx, "nonce": nonce}))
         return self.w3.eth.send_raw_transaction(signed.raw_transaction)
 
     def wait(self, tx_hash: HexBytes) -> TxReceipt:
@@ -100,6 +103,14 @@ class Sender:
         if receipt["status"] != 1:
             raise TransactionFailed(receipt)
         return receipt
+
+
+def created_address(receipt: TxReceipt) -> ChecksumAddress:
+    """The address of the contract the transaction of `receipt` created."""
+    address = receipt["contractAddress"]
+    if address is None:
+        raise ValueError(f"transaction {as_hex(receipt['transactionHash'])} created no contract")
+    return address
 
 
 def as_hex(value: bytes) -> str:

@@ -139,7 +139,7 @@ class Consortium:
 def _check_chain(w3: Web3, rpc_url: str, manifest: Manifest) -> None:
     """The manifest describes this chain and its council is there, before anything is read."""
     assert manifest.governance is not None
-    council = manifest.governance.council.address
+    council = manifest.governance.council.checksum_address
     try:
         chain_id, code = w3.eth.chain_id, w3.eth.get_code(council)
     except (OSError, Web3Exception) as error:  # requests' ConnectionError is an OSError

@@ -6,12 +6,14 @@ from pydantic import BaseModel, Field
 
 from yilian.relay.api.schemas import ActivityOut, AttestationOut, CheckInOut
 
+SignupMode = Literal["open", "reviewed"]
+
 
 class SignupTermsOut(BaseModel):
     places: int | None = Field(description="Null: unlimited")
     places_taken: int
     deadline: int | None = Field(description="Unix seconds; null: until the activity ends")
-    mode: Literal["open", "reviewed"]
+    mode: SignupMode
     requires_signup: bool
 
 

@@ -1,11 +1,21 @@
 """Database rows → response bodies, where a body is more than the row (AttestationOut is built
 from its row directly)."""
 
+from typing import TypedDict, Unpack
+
 from yilian.relay.api.schemas import ActivityOut, CheckInOut, GeofenceIn, VolunteerOut
 from yilian.relay.db.models import Activity, CheckIn, Volunteer
 
 
-def volunteer_out(volunteer: Volunteer, **extra: object) -> VolunteerOut:
+class VolunteerExtra(TypedDict, total=False):
+    """VolunteerOut's optional fields, which a route fills when it has them."""
+
+    chain_tx: str | None
+    minutes_served: int | None
+    yicoin_balance: int | None
+
+
+def volunteer_out(volunteer: Volunteer, **extra: Unpack[VolunteerExtra]) -> VolunteerOut:
     return VolunteerOut(
         app_user_id=volunteer.app_user_id,
         address=volunteer.address,

@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from yilian.relay.verification import FaceAssertion
 
 MoveKind = Literal["FamilyConsent", "FamilyGift", "PoolDonation", "ServiceRequest"]
+ApproveWith = Literal["signature", "face_assertion"]
 AppUserId = Field(None, min_length=1, max_length=100)
 
 
@@ -34,7 +35,7 @@ class MoveOut(BaseModel):
     deadline: int
     typed_data: dict[str, Any] = Field(description="EIP-712 message; a self-custody wallet signs it (signTypedData v4)")
     digest: str = Field(description="For a relay-held key: the nonce the identity provider's face assertion must carry")
-    approve_with: Literal["signature", "face_assertion"]
+    approve_with: ApproveWith
 
 
 class ApprovedMoveIn(BaseModel):

@@ -5,9 +5,10 @@ worker submits. Each step can be repeated after a failure: a session already rev
 revoked again, and only one caller moves the correction from `approved` to `applied`."""
 
 import uuid
+from typing import Any, cast
 
 from eth_account import Account
-from sqlalchemy import update
+from sqlalchemy import CursorResult, update
 from sqlalchemy.orm import Session, sessionmaker
 from web3.exceptions import ContractLogicError
 
@@ -76,9 +77,9 @@ def _issue(db: Session, chain: RelayChain, correction_id: int, replaced: Attesta
         .values(status="applied")
         .execution_options(synchronize_session=False)
     )
-    if taken.rowcount != 1:
+    if cast(CursorResult[Any], taken).rowcount != 1:
         raise Conflict(f"correction {correction_id} was applied meanwhile", code="correction_not_approved")
-    correction = db.get(Correction, correction_id, populate_existing=True)
+    correction = db.get_one(Correction, correction_id, populate_existing=True)  # the row just updated
     volunteer, activity = correction.volunteer, get_activity(db, correction.activity_id)
     minutes = corrected_minutes(db, volunteer, activity, correction)  # the cap may have moved since filing
     visit = _corrected_visit(db, correction, next_session(db, volunteer, activity), replaced)

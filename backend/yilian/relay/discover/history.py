@@ -6,7 +6,7 @@ revocation), fetched per request in chunks of blocks.
 """
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
@@ -17,6 +17,8 @@ from yilian.relay.discover.logs import event_logs
 from yilian.relay.services.chain import RelayChain
 
 ZERO = "0x" + "00" * 20
+# earned (minted for hours) | spent (at a merchant) | burned (revoked) | received
+BalanceKind = Literal["earned", "spent", "burned", "received"]
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,7 @@ class BalanceChange:
     block_number: int
     log_index: int
     tx_hash: str
-    kind: str  # earned (minted for hours) | spent (at a merchant) | burned (revoked) | received
+    kind: BalanceKind
     amount: int  # 益币 base units, positive in, negative out
     counterparty: str
 
@@ -73,6 +75,7 @@ def _transfers(chain: RelayChain, address: str) -> list[Any]:
 def _change(log: Any, address: str) -> BalanceChange:
     sender, receiver, value = log.args["from"], log.args["to"], log.args["value"]
     incoming = receiver == address
+    kind: BalanceKind
     if incoming:
         kind, counterparty = ("earned" if sender == ZERO else "received"), sender
     else:

@@ -3,8 +3,9 @@ created on chain with the need's time, place and category, and each assigned vol
 approved sign-up for it, so check-in, check-out and attestation run as for any activity."""
 
 from collections.abc import Sequence
+from typing import Any, cast
 
-from sqlalchemy import select, text, update
+from sqlalchemy import CursorResult, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from yilian.relay.db.session import transaction
@@ -66,7 +67,7 @@ def _record(db: Session, need: Need, picked: list[Fit]) -> None:
         update(Need).where(Need.id == need.id, Need.status == "open").values(status="filled")
         .execution_options(synchronize_session=False)
     )  # fmt: skip
-    if taken.rowcount != 1:
+    if cast(CursorResult[Any], taken).rowcount != 1:
         raise Conflict(f"need {need.id} was filled meanwhile", code="need_filled")
     need.status = "filled"
     db.add_all(

@@ -7,8 +7,9 @@ failing attempt is spent: the next guess needs a new face match."""
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from yilian.relay.config import Settings
@@ -121,4 +122,5 @@ def lift(db: Session, activity_id: int, volunteer_id: int | None, now: int) -> i
     condition = [FailedAttempt.activity_id == activity_id, FailedAttempt.lifted_at.is_(None)]
     if volunteer_id is not None:
         condition.append(FailedAttempt.volunteer_id == volunteer_id)
-    return db.execute(update(FailedAttempt).where(*condition).values(lifted_at=now)).rowcount
+    lifted = db.execute(update(FailedAttempt).where(*condition).values(lifted_at=now))
+    return cast(CursorResult[Any], lifted).rowcount

@@ -8,7 +8,7 @@ import contextlib
 import time
 from collections.abc import Sequence
 
-from eth_typing import ABIElement
+from eth_typing import ABIElement, HexStr
 from sqlalchemy.orm import Session, sessionmaker
 from web3.contract.contract import ContractFunction
 from web3.exceptions import ContractLogicError, TransactionNotFound, Web3Exception, Web3ValidationError
@@ -72,7 +72,7 @@ def broadcast_and_wait(submitter: Submitter, row: ChainTx, timeout_s: float) -> 
         submitter.broadcast(row)
         while time.monotonic() < deadline:
             try:
-                receipt = submitter.w3.eth.get_transaction_receipt(row.tx_hash)
+                receipt = submitter.w3.eth.get_transaction_receipt(HexStr(row.tx_hash))
             except TransactionNotFound:
                 time.sleep(0.1)
                 continue

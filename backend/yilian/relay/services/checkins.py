@@ -179,9 +179,9 @@ def _previous_check_out(db: Session, volunteer: Volunteer) -> int:
 
 
 def next_session(db: Session, volunteer: Volunteer, activity: Activity) -> int:
-    count = db.scalar(
+    count = db.execute(
         select(func.count()).where(CheckIn.volunteer_id == volunteer.id, CheckIn.activity_id == activity.id)
-    )
+    ).scalar_one()
     if count >= MAX_SESSIONS:
         raise Unprocessable(f"at most {MAX_SESSIONS} sessions per activity", code="session_limit_reached")
     return count

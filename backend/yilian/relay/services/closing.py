@@ -29,7 +29,7 @@ def close_session(
     *, ends_at: int, received_at: int, closed_by: str, evidence: dict[str, Any],
 ) -> Attestation | None:  # fmt: skip
     """Closes `visit` at `ends_at` (≥ its check-in, ≤ `received_at`) and queues its attestation."""
-    volunteer = db.get(Volunteer, visit.volunteer_id)
+    volunteer = db.get_one(Volunteer, visit.volunteer_id)
     ends_at = max(visit.checked_in_at, min(ends_at, received_at))
     minutes = _minutes(db, visit, volunteer, activity, ends_at)
     bundle = json.loads(visit.evidence) | {"check_out": {"at": ends_at, "received_at": received_at, **evidence}}
@@ -84,6 +84,8 @@ def _minutes(db: Session, visit: CheckIn, volunteer: Volunteer, activity: Activi
 def store_attestation(
     db: Session, visit: CheckIn, volunteer: Volunteer, activity: Activity, minutes: int
 ) -> Attestation:
+    if visit.checked_out_at is None:
+        raise ValueError(f"check-in {visit.id} is still open: only a closed session is attested")
     # The attested interval is the part inside the activity window, which is what the minutes
     # count and all the ledger accepts; the evidence keeps the times as they happened.
     attestation = Attestation(
@@ -104,10 +106,10 @@ def store_attestation(
 
 
 def minutes_recorded(db: Session, volunteer: Volunteer, activity: Activity) -> int:
-    return db.scalar(
+    return db.execute(
         select(func.coalesce(func.sum(Attestation.minutes), 0)).where(
             Attestation.volunteer_address == volunteer.address,
             Attestation.activity_id == activity.id,
             Attestation.status != "rejected",
         )
-    )
+    ).scalar_one()

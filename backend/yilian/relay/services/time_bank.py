@@ -103,7 +103,7 @@ def submit_move(
     if holder.custodial_keystore is None:
         signed = _wallet_signature(holder, move, signature)
     else:
-        signed = _custodial_signature(holder, move, face, settings, now)
+        signed = _custodial_signature(holder, holder.custodial_keystore, move, face, settings, now)
     call = _call(chain, move, signed)
     receipt = send_and_wait(sessions, submitter, f"time_bank_{move.kind}", call, CHAIN_WAIT_S)
     return as_hex(receipt["transactionHash"])
@@ -154,7 +154,7 @@ def _wallet_signature(holder: Volunteer, move: Move, signature: str | None) -> b
 
 
 def _custodial_signature(
-    holder: Volunteer, move: Move, face: FaceAssertion | None, settings: Settings, now: int
+    holder: Volunteer, keystore: str, move: Move, face: FaceAssertion | None, settings: Settings, now: int
 ) -> bytes:
     if face is None:
         raise Unprocessable(
@@ -166,7 +166,7 @@ def _custodial_signature(
     )  # fmt: skip
     if face.nonce.lower() != move.digest:
         raise Forbidden("the face assertion approves another message", code="approval_mismatch")
-    key = Account.decrypt(holder.custodial_keystore, settings.custody_password)
+    key = Account.decrypt(keystore, settings.custody_password)
     return bytes(Account.sign_typed_data(key, full_message=move.typed_data).signature)
 
 

@@ -12,8 +12,11 @@ JSON-RPC round trip (on SQLite that lock stops every check-in and check-out).
 import json
 import time
 from dataclasses import dataclass
+from typing import cast
 
 from eth_account.signers.local import LocalAccount
+from eth_account.types import TransactionDictType
+from eth_typing import ChecksumAddress, HexStr
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from web3 import Web3
@@ -86,7 +89,7 @@ class Submitter:
     def broadcast(self, row: ChainTx) -> None:
         """Sends the recorded bytes; a node that has them (or their nonce) already is fine."""
         try:
-            self.w3.eth.send_raw_transaction(row.raw_tx)
+            self.w3.eth.send_raw_transaction(HexStr(row.raw_tx))
         except Web3RPCError as error:
             said_so = any(marker in str(error).lower() for marker in _ALREADY_THERE)
             if not (said_so or self._already_there(row)):
@@ -97,9 +100,10 @@ class Submitter:
         "transaction underpriced" while it is pooled, "the tx doesn't have the correct nonce"
         once it is mined."""
         try:
-            self.w3.eth.get_transaction(row.tx_hash)  # type: ignore[arg-type]
+            self.w3.eth.get_transaction(HexStr(row.tx_hash))
         except TransactionNotFound:
-            return self.w3.eth.get_transaction_count(row.account, "latest") > row.nonce  # type: ignore[arg-type]
+            # The submitter's own address, stored checksummed.
+            return self.w3.eth.get_transaction_count(cast(ChecksumAddress, row.account), "latest") > row.nonce
         return True
 
     def replace(self, row: ChainTx) -> None:
@@ -112,7 +116,7 @@ class Submitter:
         row.sent_at = time.time()
 
     def _sign_into(self, row: ChainTx, call: dict, fees: Fees) -> None:
-        tx = {
+        tx: TransactionDictType = {
             **call,
             "nonce": row.nonce,
             "chainId": self.chain_id,

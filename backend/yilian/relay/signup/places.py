@@ -2,7 +2,9 @@
 applies one at a time per activity (a row lock on PostgreSQL, the write lock on SQLite), so the
 last place goes to exactly one volunteer however many race for it."""
 
-from sqlalchemy import or_, select, update
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, or_, select, update
 from sqlalchemy.orm import Session
 
 from yilian.relay.signup.models import Signup, SignupTerms
@@ -19,7 +21,7 @@ def take_place(db: Session, activity_id: int) -> bool:
         .values(places_taken=SignupTerms.places_taken + 1)
         .execution_options(synchronize_session=False)
     )
-    return taken.rowcount == 1
+    return cast(CursorResult[Any], taken).rowcount == 1
 
 
 def free_place(db: Session, activity_id: int, now: int) -> Signup | None:

@@ -1,12 +1,18 @@
 """Discover: what an app lists for a volunteer to choose from. Every list pages with
 `?limit=&cursor=` and answers `{items, next_cursor}`."""
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, cast
 
 from fastapi import APIRouter, Depends, Query
 
 from yilian.relay.api.deps import ChainDep, ClockDep, SessionsDep, require
-from yilian.relay.api.discover_schemas import FoundActivityOut, LiveOfferOut, MerchantListedOut, SignupTermsOut
+from yilian.relay.api.discover_schemas import (
+    FoundActivityOut,
+    LiveOfferOut,
+    MerchantListedOut,
+    SignupMode,
+    SignupTermsOut,
+)
 from yilian.relay.api.pagination import Cursor, Limit, Page, decode_cursor, page_of
 from yilian.relay.api.presenters import activity_out
 from yilian.relay.api.schemas import OrganisationOut
@@ -112,7 +118,7 @@ def _found_out(row: found.FoundActivity) -> FoundActivityOut:
     terms = row.terms
     signup = None if terms is None else SignupTermsOut(
         places=terms.places, places_taken=terms.places_taken, deadline=terms.deadline,
-        mode=terms.mode, requires_signup=terms.requires_signup,
+        mode=cast(SignupMode, terms.mode), requires_signup=terms.requires_signup,
     )  # fmt: skip
     free = None if terms is None or terms.places is None else terms.places - terms.places_taken
     return FoundActivityOut(

@@ -1,12 +1,12 @@
 """Sign-up (报名): organisers set places, deadline and mode; volunteers sign up and cancel;
 organisers approve, reject (with a reason) and record no-shows."""
 
-from typing import Annotated
+from typing import Annotated, cast
 
 from fastapi import APIRouter, Depends, Query
 
 from yilian.relay.api.deps import ClockDep, SessionsDep, require
-from yilian.relay.api.discover_schemas import SignupTermsOut
+from yilian.relay.api.discover_schemas import SignupMode, SignupTermsOut
 from yilian.relay.api.pagination import Cursor, Limit, Page, decode_cursor, page_of
 from yilian.relay.api.signup_schemas import RejectIn, SignupIn, SignupOut, SignupTermsIn, Status, VolunteerRef
 from yilian.relay.db.models import ApiKey
@@ -26,8 +26,8 @@ def set_terms(activity_id: int, body: SignupTermsIn, sessions: SessionsDep, orga
     terms = service.Terms(body.places, body.deadline, body.mode, body.requires_signup)
     with transaction(sessions) as db:
         row = service.set_terms(db=db, organiser=organiser, activity_id=activity_id, terms=terms)
-    return SignupTermsOut(places=row.places, places_taken=row.places_taken, deadline=row.deadline, mode=row.mode,
-                          requires_signup=row.requires_signup)  # fmt: skip
+    return SignupTermsOut(places=row.places, places_taken=row.places_taken, deadline=row.deadline,
+                          mode=cast(SignupMode, row.mode), requires_signup=row.requires_signup)  # fmt: skip
 
 
 @router.post("/activities/{activity_id}/signups", status_code=201, response_model=SignupOut)
@@ -112,6 +112,6 @@ def _page(rows: list[tuple[Signup, str]], limit: int) -> Page[SignupOut]:
 
 def _out(signup: Signup, app_user_id: str) -> SignupOut:
     return SignupOut(
-        id=signup.id, activity_id=signup.activity_id, app_user_id=app_user_id, status=signup.status,
+        id=signup.id, activity_id=signup.activity_id, app_user_id=app_user_id, status=cast(Status, signup.status),
         reason=signup.reason, created_at=signup.created_at, decided_at=signup.decided_at,
     )  # fmt: skip

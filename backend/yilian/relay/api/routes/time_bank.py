@@ -8,6 +8,7 @@ from yilian.relay.api.deps import ChainDep, ClockDep, SessionsDep, SettingsDep, 
 from yilian.relay.api.pagination import Cursor, Limit, decode_cursor, page_of
 from yilian.relay.api.time_bank_schemas import (
     ApprovedMoveIn,
+    ApproveWith,
     CreditEntryOut,
     FamilyLinkIn,
     FamilyLinkOut,
@@ -64,9 +65,9 @@ def prepare_move(
         move = time_bank.prepare_move(
             db, chain, app_user_id=app_user_id, kind=body.kind, terms=body.terms.model_dump(), deadline=deadline
         )
-    approve_with = "face_assertion" if move.custodial else "signature"
+    approve_with: ApproveWith = "face_assertion" if move.custodial else "signature"
     return MoveOut(
-        kind=move.kind, deadline=deadline, typed_data=move.typed_data, digest=move.digest, approve_with=approve_with
+        kind=body.kind, deadline=deadline, typed_data=move.typed_data, digest=move.digest, approve_with=approve_with
     )
 
 

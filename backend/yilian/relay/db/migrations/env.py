@@ -9,7 +9,10 @@ config = context.config
 
 
 def run_migrations_online() -> None:
-    engine = make_engine(config.get_main_option("sqlalchemy.url"))
+    url = config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise RuntimeError("alembic: no sqlalchemy.url in the configuration (the relay passes it in)")
+    engine = make_engine(url)
     with engine.connect() as connection:
         context.configure(
             connection=connection,
