@@ -40,6 +40,7 @@ class Bank:
     ledger: Contract
     time_bank: Contract
     organisation: int
+    manifest_path: Path
 
     def send(self, call: Transactable, account: int = ADMIN) -> dict:
         return dict(Sender(self.w3, dev_private_key(account)).transact(call))
@@ -112,10 +113,11 @@ class Bank:
 
 
 def deploy_bank(w3: Web3, folder: Path) -> Bank:
-    manifest = deploy_development(w3, folder / f"bank-{os.urandom(4).hex()}.json")
+    path = folder / f"bank-{os.urandom(4).hex()}.json"
+    manifest = deploy_development(w3, path)
     registry, ledger = manifest.contract(w3, "VolunteerRegistry"), manifest.contract(w3, "HourLedger")
     time_bank = manifest.contract(w3, "TimeBank")
-    bank = Bank(w3, manifest, registry, ledger, time_bank, organisation=0)
+    bank = Bank(w3, manifest, registry, ledger, time_bank, organisation=0, manifest_path=path)
     receipt = bank.send(registry.functions.createOrganisation(os.urandom(32)))
     bank.organisation = registry.events.OrganisationCreated().process_receipt(receipt)[0]["args"]["organisationId"]
     bank.send(registry.functions.addOrganisationManager(bank.organisation, dev_address(ADMIN)))
