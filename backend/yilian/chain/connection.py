@@ -67,6 +67,11 @@ class FailoverProvider(JSONBaseProvider):
         self.active = self.endpoints[0]
         self._lock = threading.Lock()
 
+    @property
+    def endpoint_uri(self) -> str:
+        """The endpoint in use now, as web3's HTTPProvider names its one."""
+        return self.active.url
+
     def make_request(self, method: RPCEndpoint, params: Any) -> RPCResponse:
         response = self._first_answer(lambda provider: provider.make_request(method, params))
         return _not_yet_as_null(method, response)

@@ -74,5 +74,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in modules:
         app.include_router(module.router, responses=EVERY_OPERATION)
     app.include_router(health.router)  # its own answers, for probes and Prometheus
-    app.include_router(public.router)  # pages for people, no API key
+    app.include_router(public.router, responses=EVERY_OPERATION)  # pages for people, no API key
     return app

@@ -164,7 +164,7 @@ def test_the_council_cancels_m_of_n_until_execution(governed: Governed, schedule
 
 def test_non_members_are_refused_everywhere(governed: Governed) -> None:
     contracts, council = _contracts(governed), governed.consortium.council.functions
-    call = role_call(contracts, "HourLedger", True, "ATTESTER_ROLE", dev_address(OUTSIDER))
+    call = role_call(contracts, "HourLedger", True, "AUDITOR_ROLE", dev_address(OUTSIDER))
     role = council.DEPARTMENT_ROLE().call()
     expected = ("AccessControlUnauthorizedAccount", dev_address(OUTSIDER), role)
     assert governed.refusal(OUTSIDER, council.propose(call.target, 0, call.data, bytes(32))) == expected

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from tests.backend.relay.scenario import Scenario
 
-from .conftest import EARNED, admin_offer, earn, new_merchant
+from .conftest import EARNED, admin_offer, confirmed_voucher, earn, new_merchant
 
 
 def _items(relay, path: str, **params) -> list[dict]:
@@ -39,7 +39,7 @@ def test_app_lists_live_offers_of_active_merchants_and_a_redemption_shows_as_spe
     assert tickets in offers and closed not in offers and cafe_offer not in offers
     assert [o["offer_id"] for o in _items(relay, "/v1/offers", merchant=park.address)] == [tickets]
 
-    body = {"offer_id": tickets, "quantity": 2, "valid_for_s": 600}
+    body = confirmed_voucher(relay, face_provider, volunteer, offer_id=tickets, quantity=2)
     issued = relay.client.post(f"/v1/volunteers/{volunteer['app_user_id']}/vouchers", json=body,
                                headers=relay.headers("app"))  # fmt: skip
     voucher = tmp_path / "voucher.json"

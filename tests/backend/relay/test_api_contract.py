@@ -54,22 +54,24 @@ def _activity_body(organisation_id: int, **changes: object) -> dict:
         ("GET", "/v1/activities/0"),
     ],
 )
-def test_ids_beyond_signed_64_bits_in_the_path_are_refused(relay, method: str, path: str):
-    response = relay.client.request(method, path, headers=relay.headers("organiser"))
+def test_ids_beyond_signed_64_bits_in_the_path_are_refused(relay, scenario, method: str, path: str):
+    headers = relay.headers("organiser", organisation=scenario.organisation())
+    response = relay.client.request(method, path, headers=headers)
     assert_error(response, 422, "invalid_request")
     _field_problem(response, ["path", "activity_id"], "out_of_range")
 
 
 def test_ids_beyond_signed_64_bits_in_the_body_are_refused(relay, scenario):
-    body = _activity_body(TOO_BIG_ID)
-    send = lambda: relay.client.post("/v1/activities", json=body, headers=relay.headers("organiser"))  # noqa: E731
+    body, headers = _activity_body(TOO_BIG_ID), relay.headers("organiser", organisation=scenario.organisation())
+    send = lambda: relay.client.post("/v1/activities", json=body, headers=headers)  # noqa: E731
     _field_problem(assert_rejected(relay, send, 422, "invalid_request"), ["body", "organisation_id"], "out_of_range")
 
 
 def test_window_outside_uint40_is_refused_before_the_chain(relay, scenario):
     organisation = scenario.organisation()
     body = _activity_body(organisation, starts_at=-5, ends_at=2**40)
-    send = lambda: relay.client.post("/v1/activities", json=body, headers=relay.headers("organiser"))  # noqa: E731
+    headers = relay.headers("organiser", organisation=organisation)
+    send = lambda: relay.client.post("/v1/activities", json=body, headers=headers)  # noqa: E731
     response = assert_rejected(relay, send, 422, "invalid_request")
     _field_problem(response, ["body", "starts_at"], "out_of_range")
     _field_problem(response, ["body", "ends_at"], "out_of_range")
@@ -77,8 +79,9 @@ def test_window_outside_uint40_is_refused_before_the_chain(relay, scenario):
 
 def test_infinite_radius_is_refused(relay, scenario):
     # JSON's 1e999 parses to infinity: once stored, the relay could not even answer with it.
-    text = json.dumps(_activity_body(scenario.organisation())).replace('"radius_m": 200', '"radius_m": 1e999')
-    send = lambda: scenario.post("/v1/activities", text, relay.headers("organiser"))  # noqa: E731
+    organisation = scenario.organisation()
+    text = json.dumps(_activity_body(organisation)).replace('"radius_m": 200', '"radius_m": 1e999')
+    send = lambda: scenario.post("/v1/activities", text, relay.headers("organiser", organisation=organisation))  # noqa: E731
     _field_problem(
         assert_rejected(relay, send, 422, "invalid_request"), ["body", "geofence", "radius_m"], "out_of_range"
     )
@@ -127,7 +130,8 @@ def test_a_contract_refusal_is_a_409_with_the_decoded_custom_error(relay, scenar
     activity = scenario.open_activity()
     # Closed on chain behind the relay's back (dev account 0 is the relay's development submitter).
     Sender(relay.chain.w3, dev_private_key(0)).transact(relay.chain.registry.functions.closeActivity(activity["id"]))
-    send = lambda: relay.client.post(f"/v1/activities/{activity['id']}/close", headers=relay.headers("organiser"))  # noqa: E731
+    headers = relay.headers("organiser", organisation=activity["organisation_id"])
+    send = lambda: relay.client.post(f"/v1/activities/{activity['id']}/close", headers=headers)  # noqa: E731
     response = assert_rejected(relay, send, 409, "chain_rejected")
     [detail] = response.json()["details"]
     assert detail["code"] == "RegistryActivityAlreadyClosed"
@@ -173,6 +177,7 @@ def test_an_unexpected_failure_is_a_logged_500_in_the_envelope(relay, scenario, 
 
     relay.client.app.dependency_overrides[get_clock] = lambda: broken_clock
     client = TestClient(relay.client.app, raise_server_exceptions=False)
-    response = client.get(f"/v1/activities/{activity['id']}/signin-code", headers=relay.headers("organiser"))
+    headers = relay.headers("organiser", organisation=activity["organisation_id"])
+    response = client.get(f"/v1/activities/{activity['id']}/signin-code", headers=headers)
     assert_error(response, 500, "internal_error")
     assert "secret internals" not in response.text and "secret internals" in caplog.text

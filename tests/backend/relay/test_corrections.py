@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from yilian.audit.run import run_audit
 from yilian.chain.manifest import Manifest
 from yilian.relay.corrections.models import Correction
+from yilian.relay.db.models import Activity
 from yilian.relay.worker import wait_until_idle
 
 from .scenario import Scenario, assert_error
@@ -42,8 +43,13 @@ def filed(relay, volunteer: dict, **claim) -> dict:
 
 
 def act(relay, correction: dict, action: str, role: str, **body):
+    """`role` acts on the correction; an organiser key is the one of the activity's organisation."""
     path = f"/v1/corrections/{correction['id']}/{action}"
-    return relay.client.post(path, json=body or None, headers=relay.headers(role))
+    if role != "organiser":
+        return relay.client.post(path, json=body or None, headers=relay.headers(role))
+    with relay.sessions() as db:
+        organisation = db.get(Activity, correction["activity_id"]).organisation_id
+    return relay.client.post(path, json=body or None, headers=relay.headers(role, organisation=organisation))
 
 
 def corrections(relay) -> int:

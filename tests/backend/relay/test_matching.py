@@ -31,12 +31,14 @@ def volunteer_with(relay, scenario, *, at_m: float = 0, radius_m: float = 5000, 
     return volunteer
 
 
-def need(relay, organisation: int, *, head_count: int = 1, starts_in: int = -600, lasts: int = 3600, **extra):
+def need(relay, organisation: int, *, head_count: int = 1, starts_in: int = -600, lasts: int = 3600,
+         as_role="organiser", **extra):  # fmt: skip
     now = int(relay.clock())
     body = {"organisation_id": organisation, "title": "陪老人就医", "category": 3, "skills": ["first_aid"],
             **north(0), "starts_at": now + starts_in, "ends_at": now + starts_in + lasts,
             "head_count": head_count} | extra  # fmt: skip
-    return relay.client.post("/v1/needs", json=body, headers=relay.headers("organiser"))
+    headers = relay.headers("admin") if as_role == "admin" else relay.headers("organiser", organisation=organisation)
+    return relay.client.post("/v1/needs", json=body, headers=headers)
 
 
 def posted(relay, organisation: int, **terms) -> dict:
@@ -58,7 +60,9 @@ def test_proposals_keep_only_those_who_fit_ranked_with_reasons(relay, scenario):
     too_far = volunteer_with(relay, scenario, at_m=8000)
     busy = volunteer_with(relay, scenario, availability=[{"start_minute": 0, "end_minute": 1}])
     target = posted(relay, organisation, head_count=2)
-    proposals = relay.client.get(f"/v1/needs/{target['id']}/proposals", headers=relay.headers("organiser")).json()
+    proposals = relay.client.get(
+        f"/v1/needs/{target['id']}/proposals", headers=relay.headers("organiser", organisation=organisation)
+    ).json()
     assert users(proposals) == [best["app_user_id"], second["app_user_id"]]
     assert proposals[0]["score"] > proposals[1]["score"]
     assert proposals[0]["reasons"][0].startswith("has first_aid (certified until 2096-")
@@ -66,7 +70,12 @@ def test_proposals_keep_only_those_who_fit_ranked_with_reasons(relay, scenario):
     left_out = {v["app_user_id"] for v in (expired, unskilled, too_far, busy)}
     assert not left_out & set(users(proposals))
     english = posted(relay, organisation, language="en")
-    assert relay.client.get(f"/v1/needs/{english['id']}/proposals", headers=relay.headers("organiser")).json() == []
+    assert (
+        relay.client.get(
+            f"/v1/needs/{english['id']}/proposals", headers=relay.headers("organiser", organisation=organisation)
+        ).json()
+        == []
+    )
     mine = relay.client.get(f"/v1/volunteers/{best['app_user_id']}/proposals", headers=relay.headers("app")).json()
     assert target["id"] in [item["need"]["id"] for item in mine]
 
@@ -76,14 +85,18 @@ def test_a_filled_need_becomes_an_activity_the_assigned_volunteers_check_in_to(r
     chosen = [volunteer_with(relay, scenario, at_m=m) for m in (100, 200)]
     left = volunteer_with(relay, scenario, at_m=4000)
     target = posted(relay, organisation, head_count=2)
-    filled = relay.client.post(f"/v1/needs/{target['id']}/fill", json={}, headers=relay.headers("organiser")).json()
+    filled = relay.client.post(
+        f"/v1/needs/{target['id']}/fill", json={}, headers=relay.headers("organiser", organisation=organisation)
+    ).json()
     assert filled["status"] == "filled" and filled["activity_id"] is not None
     assert set(users(filled["assigned"])) == {v["app_user_id"] for v in chosen}
     activity = relay.client.get(f"/v1/activities/{filled['activity_id']}", headers=relay.headers("app")).json()
     assert (activity["name"], activity["category"], activity["starts_at"]) == ("陪老人就医", 3, target["starts_at"])
     scenario.check_in(activity, chosen[0])
     scenario.check_in_refused(activity["id"], scenario.check_in_body(activity, left), 403, "not_signed_up")
-    again = relay.client.post(f"/v1/needs/{target['id']}/fill", json={}, headers=relay.headers("organiser")).json()
+    again = relay.client.post(
+        f"/v1/needs/{target['id']}/fill", json={}, headers=relay.headers("organiser", organisation=organisation)
+    ).json()
     assert again["activity_id"] == filled["activity_id"]  # filling twice changes nothing
 
 
@@ -96,12 +109,22 @@ def test_one_fill_beats_greedy_and_never_double_books(relay, scenario):
     first = posted(relay, organisation)
     second = posted(relay, organisation, skills=["first_aid", "sign_language"])
     path = f"/v1/organisations/{organisation}/needs/fill"
-    filled = {n["id"]: n for n in relay.client.post(path, json={}, headers=relay.headers("organiser")).json()}
+    filled = {
+        n["id"]: n
+        for n in relay.client.post(path, json={}, headers=relay.headers("organiser", organisation=organisation)).json()
+    }
     assert users(filled[first["id"]]["assigned"]) == [medic["app_user_id"]]
     assert users(filled[second["id"]]["assigned"]) == [versatile["app_user_id"]]
     overlapping = posted(relay, organisation, starts_in=0)
-    assert relay.client.get(f"/v1/needs/{overlapping['id']}/proposals", headers=relay.headers("organiser")).json() == []
-    fill = relay.client.post(f"/v1/needs/{overlapping['id']}/fill", json={}, headers=relay.headers("organiser"))
+    assert (
+        relay.client.get(
+            f"/v1/needs/{overlapping['id']}/proposals", headers=relay.headers("organiser", organisation=organisation)
+        ).json()
+        == []
+    )
+    fill = relay.client.post(
+        f"/v1/needs/{overlapping['id']}/fill", json={}, headers=relay.headers("organiser", organisation=organisation)
+    )
     assert_error(fill, 409, "no_volunteer_fits")
     assert relay.client.get(f"/v1/needs/{overlapping['id']}", headers=relay.headers("app")).json()["status"] == "open"
 
@@ -109,7 +132,7 @@ def test_one_fill_beats_greedy_and_never_double_books(relay, scenario):
 def test_bad_needs_and_profiles_are_refused(relay, scenario):
     organisation = scenario.organisation()
     assert_error(need(relay, organisation, lasts=-60), 422, "invalid_need_window")
-    assert_error(need(relay, 10**9), 404, "organisation_not_found")
+    assert_error(need(relay, 10**9, as_role="admin"), 404, "organisation_not_found")
     assert_error(need(relay, organisation, head_count=0), 422, "invalid_request")
     volunteer = scenario.volunteer(own_wallet=True)
     path = f"/v1/volunteers/{volunteer['app_user_id']}"
@@ -120,5 +143,6 @@ def test_bad_needs_and_profiles_are_refused(relay, scenario):
     assert_error(relay.client.put(f"{path}/profile", json=body, headers=relay.headers("app")), 422, "invalid_request")
     assert_error(relay.client.put("/v1/volunteers/nobody/profile", json=body | {"travel_radius_m": 10},
                                   headers=relay.headers("app")), 404, "volunteer_not_found")  # fmt: skip
-    assert_error(relay.client.post("/v1/needs/999999/fill", json={}, headers=relay.headers("organiser")), 404,
+    own = relay.headers("organiser", organisation=organisation)
+    assert_error(relay.client.post("/v1/needs/999999/fill", json={}, headers=own), 404,
                  "need_not_found")  # fmt: skip

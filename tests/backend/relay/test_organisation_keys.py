@@ -76,7 +76,8 @@ def test_an_external_signer_is_registered_on_chain_for_its_organisation(relay, f
     assert response.status_code == 201, response.text
     assert response.json()["held_by_relay"] is False
     assert relay.chain.registry.functions.isOrganisationAttester(organisation, external).call()
-    listed = relay.client.get(f"/v1/organisations/{organisation}/attesters", headers=relay.headers("organiser"))
+    own = relay.headers("organiser", organisation=organisation)
+    listed = relay.client.get(f"/v1/organisations/{organisation}/attesters", headers=own)
     assert [(a["address"], a["held_by_relay"]) for a in listed.json()] == [
         (relay_attester(relay, organisation).address, True), (external, False),
     ]  # fmt: skip
@@ -106,6 +107,8 @@ def test_an_activity_above_the_chains_points_ceiling_is_refused_before_sending(r
             "geofence": {"latitude": 30.27, "longitude": 120.15, "radius_m": 200}, "minute_cap": 60,
             "points_per_hour": ceiling + 1}  # fmt: skip
 
-    assert_rejected(relay, lambda: relay.client.post("/v1/activities", json=body, headers=relay.headers("organiser")),
-                    422, "points_above_ceiling")  # fmt: skip
+    own = relay.headers("organiser", organisation=organisation)
+    assert_rejected(
+        relay, lambda: relay.client.post("/v1/activities", json=body, headers=own), 422, "points_above_ceiling"
+    )
     assert relay.chain.registry.functions.activityCount().call() == activities

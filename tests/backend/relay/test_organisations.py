@@ -51,7 +51,7 @@ def test_another_organisations_key_cannot_read_its_volunteers_records(relay, sce
     _refused(relay, lambda: relay.client.get(f"/v1/volunteers/{volunteer['app_user_id']}", headers=served["b"]))
     _refused(relay, lambda: relay.client.get(f"/v1/attestations/{uid}", headers=served["b"]))
     listed = relay.client.get(f"/v1/volunteers/{volunteer['app_user_id']}/attestations", headers=served["b"])
-    assert (listed.status_code, listed.json()) == (200, [])
+    assert (listed.status_code, listed.json()["items"]) == (200, [])
     suspend = {"reason": "not yours"}
     path = f"/v1/volunteers/{volunteer['app_user_id']}/suspend"
     _refused(relay, lambda: relay.client.post(path, json=suspend, headers=served["b"]))
@@ -69,6 +69,6 @@ def test_the_organisations_own_key_sees_its_records(relay, served):
     before = row_counts(relay)
     assert relay.client.get(f"/v1/volunteers/{volunteer['app_user_id']}", headers=own).status_code == 200
     listed = relay.client.get(f"/v1/volunteers/{volunteer['app_user_id']}/attestations", headers=own).json()
-    assert [item["uid"] for item in listed] == [served["attestation"]["uid"]]
+    assert [item["uid"] for item in listed["items"]] == [served["attestation"]["uid"]]
     assert relay.client.get(f"/v1/activities/{served['activity']['id']}/signin-code", headers=own).status_code == 200
     assert row_counts(relay) == before

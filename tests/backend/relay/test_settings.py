@@ -6,11 +6,10 @@ from pydantic import ValidationError
 from yilian.relay.config import Settings
 
 SECRETS = {
-    "attester_key": "0x" + "11" * 32,
     "submitter_key": "0x" + "22" * 32,
     "custody_secret": "custody",
     "face_provider_address": "0x" + "33" * 20,
-    "certificate_issuer_key": "0x" + "44" * 32,
+    "public_base_url": "https://yilian.example.gov.cn",
 }
 
 

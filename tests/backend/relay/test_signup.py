@@ -8,6 +8,7 @@ from functools import partial
 import pytest
 from sqlalchemy import func, select
 
+from yilian.relay.db.models import Activity
 from yilian.relay.signup.models import Signup, SignupTerms
 
 from .scenario import Scenario, assert_error
@@ -31,13 +32,22 @@ def signed_up(relay, activity_id: int, volunteer: dict, status: str) -> dict:
     return response.json()
 
 
+def organiser_of(relay, activity_id: int) -> dict[str, str]:
+    """The headers of the organiser key of the activity's organisation."""
+    with relay.sessions() as db:
+        organisation = db.get(Activity, activity_id).organisation_id
+    return relay.headers("organiser", organisation=organisation)
+
+
 def organiser(relay, activity_id: int, action: str, volunteer: dict, **body):
     path = f"/v1/activities/{activity_id}/signups/{volunteer['app_user_id']}/{action}"
-    return relay.client.post(path, json=body or None, headers=relay.headers("organiser"))
+    return relay.client.post(path, json=body or None, headers=organiser_of(relay, activity_id))
 
 
 def terms(relay, activity_id: int, **body):
-    return relay.client.put(f"/v1/activities/{activity_id}/signup-terms", json=body, headers=relay.headers("organiser"))
+    return relay.client.put(
+        f"/v1/activities/{activity_id}/signup-terms", json=body, headers=organiser_of(relay, activity_id)
+    )
 
 
 def signups_written(relay) -> tuple[int, int]:
@@ -84,7 +94,7 @@ def test_reviewed_sign_ups_wait_for_the_organiser_who_approves_within_places_or_
     assert seen["items"][0]["reason"] == "需要急救证书"
     refused(relay, lambda: sign_up(relay, activity, other), 409, "signup_rejected")
     listing = relay.client.get(f"/v1/activities/{activity}/signups", params={"status": "approved"},
-                               headers=relay.headers("organiser"))  # fmt: skip
+                               headers=organiser_of(relay, activity))  # fmt: skip
     assert [s["app_user_id"] for s in listing.json()["items"]] == [chosen["app_user_id"]]
     assert_error(organiser(relay, activity, "reject", chosen), 422, "invalid_request")  # no reason given
 
@@ -119,11 +129,16 @@ def test_check_in_needs_an_approved_sign_up_and_absentees_become_no_shows(relay,
     scenario.check_in(activity, present)
 
     no_shows = f"/v1/activities/{activity['id']}/no-shows"
-    refused(relay, lambda: relay.client.post(no_shows, headers=relay.headers("organiser")), 409, "activity_not_over")
+    refused(
+        relay,
+        lambda: relay.client.post(no_shows, headers=organiser_of(relay, activity["id"])),
+        409,
+        "activity_not_over",
+    )
     relay.clock.advance(3600)
-    recorded = relay.client.post(no_shows, headers=relay.headers("organiser")).json()
+    recorded = relay.client.post(no_shows, headers=organiser_of(relay, activity["id"])).json()
     assert [(s["app_user_id"], s["status"]) for s in recorded] == [(absent["app_user_id"], "no_show")]
-    assert relay.client.post(no_shows, headers=relay.headers("organiser")).json() == []  # recorded once
+    assert relay.client.post(no_shows, headers=organiser_of(relay, activity["id"])).json() == []  # recorded once
 
 
 def test_volunteers_racing_for_the_last_places_never_overfill_them(relay, scenario, database_url):

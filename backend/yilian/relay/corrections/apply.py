@@ -96,10 +96,13 @@ def _corrected_visit(db: Session, correction: Correction, session: int, replaced
         "id": correction.id, "replaces": replaced.uid if replaced else None, "reason": correction.reason,
         "evidence": correction.evidence, "check_in": correction.check_in, "check_out": correction.check_out,
     }}  # fmt: skip
+    # The relay observed no visit: its record is the decision, received when it was made.
+    decided_at = correction.decided_at or correction.created_at
     visit = CheckIn(
         id=str(uuid.uuid4()), volunteer_id=correction.volunteer_id, activity_id=correction.activity_id,
         session=session, checked_in_at=correction.check_in, checked_out_at=correction.check_out,
-        face_nonce=f"correction-{correction.id}", status="closed", evidence=canonical(bundle),
+        check_in_received_at=decided_at, check_out_received_at=decided_at, last_presence_at=correction.check_out,
+        closed_by="correction", face_nonce=f"correction-{correction.id}", status="closed", evidence=canonical(bundle),
     )  # fmt: skip
     db.add(visit)
     db.flush()
