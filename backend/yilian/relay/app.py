@@ -7,7 +7,7 @@ from fastapi import Depends, FastAPI
 
 from yilian.relay.api import errors
 from yilian.relay.api.deps import json_bodies_only
-from yilian.relay.api.openapi import EVERY_OPERATION
+from yilian.relay.api.openapi import EVERY_OPERATION, KEYED_DOMAIN
 from yilian.relay.api.routes import (
     activities,
     attestations,
@@ -67,12 +67,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         generate_unique_id_function=lambda route: route.name,
     )
     errors.install(app)
-    modules = (
-        volunteers, record, discover, activities, attesters, lockouts, signups, checkins, corrections, matching,
-        attestations, merchants, certificates, stats, time_bank,
-    )  # fmt: skip
-    for module in modules:
-        app.include_router(module.router, responses=EVERY_OPERATION)
+    for module in (volunteers, activities, checkins, attestations, merchants, certificates, stats):
+        app.include_router(module.router, responses=EVERY_OPERATION)  # each route declares its own refusals
+    for module in (record, discover, attesters, lockouts, signups, corrections, matching, time_bank):
+        app.include_router(module.router, responses=EVERY_OPERATION | KEYED_DOMAIN)
     app.include_router(health.router)  # its own answers, for probes and Prometheus
-    app.include_router(public.router, responses=EVERY_OPERATION)  # pages for people, no API key
+    # Pages for people (no API key), documented in the README: HTML, not part of the API's contract.
+    app.include_router(public.router, include_in_schema=False)
     return app

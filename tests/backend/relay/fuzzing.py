@@ -48,21 +48,25 @@ class Tally:
         )
 
 
-def fuzz(relay: Relay, examples: int, seed: int = 0) -> Tally:
-    """`examples` valid requests per operation and role (and none), and `examples` invalid ones."""
+def fuzz(relay: Relay, examples: int, seed: int = 0, *, organisation: int) -> Tally:
+    """`examples` valid requests per operation and role (and none), and `examples` invalid ones;
+    the organiser key is `organisation`'s."""
     schema = schemathesis.from_dict(relay.client.app.openapi(), data_generation_methods=list(METHODS))
     client = TestClient(relay.client.app, raise_server_exceptions=False)  # a 5xx is counted, not raised
     tally = Tally()
     for result in schema.get_all_operations():
         operation = result.ok()
         for role in ROLES:
-            _run(relay, client, operation, role, DataGenerationMethod.positive, examples, seed, tally)
+            headers = relay.headers(role, organisation=organisation) if role else {}
+            _run(relay, client, operation, (role, headers), DataGenerationMethod.positive, examples, seed, tally)
         # Invalid data with the key every operation admits: the refusal must come from the bounds.
-        _run(relay, client, operation, "admin", DataGenerationMethod.negative, examples, seed, tally)
+        admin = ("admin", relay.headers("admin"))
+        _run(relay, client, operation, admin, DataGenerationMethod.negative, examples, seed, tally)
     return tally
 
 
-def _run(relay, client, operation, role, method, examples, seed, tally) -> None:  # type: ignore[no-untyped-def]
+def _run(relay, client, operation, key, method, examples, seed, tally) -> None:  # type: ignore[no-untyped-def]
+    role, key_headers = key
     @given(case=operation.as_strategy(data_generation_method=method))
     @settings(
         max_examples=examples, deadline=None, database=None, derandomize=seed == 0,
@@ -70,7 +74,7 @@ def _run(relay, client, operation, role, method, examples, seed, tally) -> None:
     )  # fmt: skip
     def send(case) -> None:  # type: ignore[no-untyped-def]
         headers = {k: v for k, v in (case.headers or {}).items() if k.lower() not in ("authorization", "x-api-key")}
-        case.headers = headers | (relay.headers(role) if role else {})
+        case.headers = headers | key_headers
         kwargs = case.as_requests_kwargs(base_url="http://testserver")
         try:
             response = client.request(

@@ -62,6 +62,7 @@ def test_the_walkthrough_runs_through_the_generated_client(relay, generated, fac
     now = int(relay.clock())
     organisation = call("organisations_and_activities.create_organisation", "admin", 201,
                         body=models.OrganisationIn(name="西湖区青年志愿者协会"))  # fmt: skip
+    relay.keys["organiser"] = relay.organiser_key(organisation.id)  # as `create-key --organisation` gives it
     activity = call(
         "organisations_and_activities.create_activity", "organiser", 201,
         body=models.ActivityIn(

@@ -5,16 +5,17 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
+from yilian.relay.api.types import ChainId, UnixTime
 from yilian.relay.corrections.models import Correction
 
-Unix = Annotated[int, Field(ge=0, lt=2**40, description="Unix seconds")]
+Unix = UnixTime
 Status = Literal["submitted", "awaiting_auditor", "approved", "applied", "rejected", "expired"]
 
 
 class CorrectionIn(BaseModel):
     app_user_id: str = Field(min_length=1, max_length=100)
     check_in_id: str | None = Field(None, max_length=36, description="The session to correct…")
-    activity_id: int | None = Field(None, ge=0, lt=2**64, description="…or the activity of a missing session")
+    activity_id: ChainId | None = Field(None, description="…or the activity of a missing session")
     check_in: Unix
     check_out: Unix
     reason: str = Field(min_length=1, max_length=500)

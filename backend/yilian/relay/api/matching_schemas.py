@@ -4,8 +4,10 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
+from yilian.relay.api.types import ChainId, Latitude, Longitude, UnixTime
+
 Skill = Annotated[str, Field(min_length=1, max_length=50, description="e.g. first_aid, sign_language, elderly_care")]
-Unix = Annotated[int, Field(ge=0, lt=2**40, description="Unix seconds")]
+Unix = UnixTime
 
 
 class SkillIn(BaseModel):
@@ -15,26 +17,28 @@ class SkillIn(BaseModel):
 
 class WindowIn(BaseModel):
     start_minute: int = Field(ge=0, lt=10_080, description="Minute of the week, Monday 00:00 CST = 0")
-    end_minute: int = Field(gt=0, le=10_080)
+    end_minute: int = Field(ge=1, le=10_080)
 
 
 class ProfileIn(BaseModel):
-    latitude: float = Field(ge=-90, le=90)
-    longitude: float = Field(ge=-180, le=180)
-    travel_radius_m: float = Field(gt=0, le=10_000, description="How far the volunteer will go (≤ 10 km)")
+    latitude: Latitude
+    longitude: Longitude
+    travel_radius_m: float = Field(
+        ge=1, le=10_000, allow_inf_nan=False, description="How far the volunteer will go, metres (≤ 10 km)"
+    )
     languages: list[Annotated[str, Field(min_length=2, max_length=10)]] = Field(default_factory=list, max_length=10)
     skills: list[SkillIn] = Field(default_factory=list, max_length=30)
     availability: list[WindowIn] = Field(default_factory=list, max_length=50)
 
 
 class NeedIn(BaseModel):
-    organisation_id: int = Field(ge=0)
+    organisation_id: ChainId
     title: str = Field(min_length=1, max_length=200, description="What is needed; never who needs it (no names)")
     category: int = Field(0, ge=0, le=65535)
     skills: list[Skill] = Field(default_factory=list, max_length=10, description="Every one is required")
     language: str | None = Field(None, min_length=2, max_length=10)
-    latitude: float = Field(ge=-90, le=90)
-    longitude: float = Field(ge=-180, le=180)
+    latitude: Latitude
+    longitude: Longitude
     starts_at: Unix
     ends_at: Unix
     head_count: int = Field(ge=1, le=500)

@@ -32,6 +32,7 @@ _MEANING = {
     409: "Conflicts with the current state, or the contract refused the values (`chain_rejected`)",
     415: "The body is not `application/json` (`unsupported_media_type`)",
     422: "A value is out of bounds or breaks a rule; `details` names each field",
+    429: "Too many failed attempts (`too_many_attempts`); see `Retry-After`",
     500: "The relay failed (`internal_error`); logged, nothing internal is shown",
     503: "The chain or the database did not answer (`chain_unavailable`, `database_unavailable`)",
 }
@@ -46,4 +47,7 @@ EVERY_OPERATION = problems(422, 500, 503)  # bounds, the relay's own failure, it
 AUTHENTICATED = problems(401, 403)
 READ_ONE = problems(401, 403, 404)
 CHAIN_WRITE = problems(401, 403, 404, 409, 415)
+CHECK_IN = problems(401, 403, 404, 409, 415, 429)  # a wrong code or face counts towards a lock-out
+# The journey's, the time bank's and the organisations' routes: every refusal a keyed route can give.
+KEYED_DOMAIN = problems(401, 403, 404, 409, 415)
 JSON_READ = problems(401, 403, 415)  # a POST that only reads (certificate verification)

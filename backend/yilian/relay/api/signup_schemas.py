@@ -4,12 +4,14 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from yilian.relay.api.types import UnixTime
+
 Status = Literal["pending", "approved", "waitlisted", "rejected", "cancelled", "no_show"]
 
 
 class SignupTermsIn(BaseModel):
     places: int | None = Field(None, ge=1, le=100_000, description="Null: unlimited")
-    deadline: int | None = Field(None, ge=0, lt=2**40, description="Unix seconds; null: until the activity ends")
+    deadline: UnixTime | None = Field(None, description="Unix seconds; null: until the activity ends")
     mode: Literal["open", "reviewed"] = Field(
         "open", description="open: first come, first served; reviewed: the organiser approves each sign-up"
     )

@@ -4,6 +4,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from yilian.relay.api.types import UnixTime
 from yilian.relay.verification import FaceAssertion
 
 MoveKind = Literal["FamilyConsent", "FamilyGift", "PoolDonation", "ServiceRequest"]
@@ -41,7 +42,7 @@ class MoveOut(BaseModel):
 class ApprovedMoveIn(BaseModel):
     kind: MoveKind
     terms: MoveTerms
-    deadline: int = Field(ge=0, lt=2**40, description="The deadline of the prepared move")
+    deadline: UnixTime = Field(description="The deadline of the prepared move")
     signature: str | None = Field(None, pattern=r"^0x[0-9a-fA-F]{130}$")
     face_assertion: FaceAssertion | None = None
 

@@ -23,7 +23,7 @@ from fastapi.responses import JSONResponse
 from yilian.relay.api import examples
 from yilian.relay.api.deps import ChainDep, ClockDep, SessionsDep, SettingsDep, require
 from yilian.relay.api.idempotency import run_idempotent
-from yilian.relay.api.openapi import CHAIN_WRITE, READ_ONE
+from yilian.relay.api.openapi import CHECK_IN, READ_ONE
 from yilian.relay.api.presenters import check_in_response
 from yilian.relay.api.schemas import (
     AttestationOut,
@@ -50,7 +50,7 @@ def _location(body: LocationIn) -> checkins.Location:
     return checkins.Location(body.latitude, body.longitude, body.accuracy_m)
 
 
-@router.post("/activities/{activity_id}/check-ins", status_code=201, response_model=CheckInOut, responses=CHAIN_WRITE)
+@router.post("/activities/{activity_id}/check-ins", status_code=201, response_model=CheckInOut, responses=CHECK_IN)
 def check_in(
     activity_id: ChainIdPath, body: CheckInBody, sessions: SessionsDep, settings: SettingsDep, clock: ClockDep,
     api_key: App, idempotency_key: IdempotencyKey = None,
@@ -91,7 +91,7 @@ def presence(
         return check_in_response(visit, body.app_user_id)
 
 
-@router.post("/check-ins/{check_in_id}/check-out", response_model=CheckOutOut, responses=CHAIN_WRITE)
+@router.post("/check-ins/{check_in_id}/check-out", response_model=CheckOutOut, responses=CHECK_IN)
 def check_out(
     check_in_id: CheckInIdPath, body: CheckOutBody, sessions: SessionsDep, settings: SettingsDep, chain: ChainDep,
     clock: ClockDep, api_key: App, idempotency_key: IdempotencyKey = None,

@@ -68,7 +68,7 @@ def list_own(
 
 
 @router.post("/corrections/{correction_id}/approve", response_model=CorrectionOut)
-def approve(
+def approve_correction(
     correction_id: int, sessions: SessionsDep, chain: ChainDep, settings: SettingsDep, clock: ClockDep,
     organiser: Organiser,
 ) -> CorrectionOut:  # fmt: skip
@@ -81,7 +81,7 @@ def approve(
 
 
 @router.post("/corrections/{correction_id}/reject", response_model=CorrectionOut)
-def reject(
+def reject_correction(
     correction_id: int, body: ReasonIn, sessions: SessionsDep, clock: ClockDep, organiser: Organiser
 ) -> CorrectionOut:
     with transaction(sessions) as db:

@@ -51,7 +51,7 @@ def cancel(activity_id: int, body: VolunteerRef, sessions: SessionsDep, clock: C
 
 
 @router.post("/activities/{activity_id}/signups/{app_user_id}/approve", response_model=SignupOut)
-def approve(
+def approve_signup(
     activity_id: int, app_user_id: str, sessions: SessionsDep, clock: ClockDep, organiser: Organiser
 ) -> SignupOut:
     """Gives a pending (or waiting) volunteer a place; 409 `activity_full` when none is left."""
@@ -62,7 +62,7 @@ def approve(
 
 
 @router.post("/activities/{activity_id}/signups/{app_user_id}/reject", response_model=SignupOut)
-def reject(
+def reject_signup(
     activity_id: int, app_user_id: str, body: RejectIn, sessions: SessionsDep, clock: ClockDep, organiser: Organiser
 ) -> SignupOut:
     """Turns a sign-up down with a reason the volunteer sees; an approved one's place moves on."""
