@@ -12,6 +12,7 @@ from brownie.convert.datatypes import HexString
 from helpers_market import ANY, DAY, reverts_with
 
 from yilian.chain.eip712 import Eip712Domain, HourAttestation, Signature, recover_signer, uid
+from yilian.chain.protocol import AttestationStatus, Rejection  # noqa: F401 - the tests import them from here
 
 __all__ = [
     "ANY",
@@ -47,28 +48,6 @@ class ActivityStatus:
     """IVolunteerRegistry.ActivityStatus."""
 
     NONE, OPEN, CLOSED = 0, 1, 2
-
-
-class AttestationStatus:
-    """IHourLedger.AttestationStatus."""
-
-    NONE, ACCEPTED, REVOKED = 0, 1, 2
-
-
-class Rejection:
-    """IHourLedger.Rejection: the `reason` of an AttestationRejected event."""
-
-    NONE = 0
-    INVALID_SIGNATURE = 1
-    SIGNER_NOT_ORGANISATION_ATTESTER = 2
-    ALREADY_ACCEPTED = 3
-    ALREADY_REVOKED = 4
-    SESSION_OUT_OF_RANGE = 5
-    INVALID_SERVICE_TIME = 6
-    VOLUNTEER_NOT_ACTIVE = 7
-    UNKNOWN_ACTIVITY = 8
-    OUTSIDE_ACTIVITY_WINDOW = 9
-    OVER_MINUTE_CAP = 10
 
 
 def unregistered_account():

@@ -17,6 +17,7 @@ from eth_account.signers.local import LocalAccount
 from web3.types import TxReceipt
 
 from yilian.chain.transactions import as_hex
+from yilian.cli.chain_options import DEFAULT_MANIFEST, DEFAULT_RPC_URL, ManifestPath, Poa, RpcUrl
 from yilian.governance.calls import ProposedCall, generic_call, role_call
 from yilian.governance.council import Consortium, ProposalView, parse_proposal_id
 from yilian.governance.errors import GovernanceError
@@ -64,11 +65,9 @@ class Department:
 @app.callback()
 def options(
     ctx: typer.Context,
-    rpc_url: Annotated[str, typer.Option(envvar="YILIAN_RPC_URL")] = "http://127.0.0.1:8545",
-    manifest: Annotated[Path, typer.Option(envvar="YILIAN_MANIFEST_PATH", help="The deployment manifest")] = Path(
-        "deployments/yilian-local.json"
-    ),
-    poa: Annotated[bool, typer.Option(envvar="YILIAN_POA", help="PoA chain (Besu QBFT, Clique)")] = False,
+    rpc_url: RpcUrl = DEFAULT_RPC_URL,
+    manifest: ManifestPath = DEFAULT_MANIFEST,
+    poa: Poa = False,
     keystore: Annotated[Path, typer.Option(envvar="YILIAN_DEPARTMENT_KEYSTORE")] = DEFAULT_KEYSTORE,
 ) -> None:
     """A department's seat on the council. The password comes from $YILIAN_DEPARTMENT_PASSWORD, else a prompt."""

@@ -20,7 +20,7 @@ from yilian.chain.deployed import DeploymentUnavailable
 from yilian.chain.transactions import as_hex
 from yilian.chain.vouchers import parse_payload
 from yilian.chain.yicoin import format_yicoin, parse_yicoin
-from yilian.cli.chain_options import EXIT_FINDINGS, fail
+from yilian.cli.chain_options import DEFAULT_MANIFEST, DEFAULT_RPC_URL, EXIT_FINDINGS, ManifestPath, Poa, RpcUrl, fail
 from yilian.errors import YilianError
 from yilian.merchant import offers, redemptions
 from yilian.merchant.display import format_time, parse_time
@@ -70,11 +70,9 @@ class Wallet:
 @app.callback()
 def options(
     ctx: typer.Context,
-    rpc_url: Annotated[str, typer.Option(envvar="YILIAN_RPC_URL")] = "http://127.0.0.1:8545",
-    manifest: Annotated[Path, typer.Option(envvar="YILIAN_MANIFEST_PATH", help="The deployment manifest")] = Path(
-        "deployments/yilian-local.json"
-    ),
-    poa: Annotated[bool, typer.Option(envvar="YILIAN_POA", help="PoA chain (Besu QBFT, Clique)")] = False,
+    rpc_url: RpcUrl = DEFAULT_RPC_URL,
+    manifest: ManifestPath = DEFAULT_MANIFEST,
+    poa: Poa = False,
     keystore: Annotated[Path, typer.Option(envvar="YILIAN_MERCHANT_KEYSTORE")] = DEFAULT_KEYSTORE,
 ) -> None:
     """The merchant's wallet. The password comes from $YILIAN_MERCHANT_PASSWORD, else a prompt."""

@@ -67,6 +67,7 @@ def fuzz(relay: Relay, examples: int, seed: int = 0, *, organisation: int) -> Ta
 
 def _run(relay, client, operation, key, method, examples, seed, tally) -> None:  # type: ignore[no-untyped-def]
     role, key_headers = key
+
     @given(case=operation.as_strategy(data_generation_method=method))
     @settings(
         max_examples=examples, deadline=None, database=None, derandomize=seed == 0,
