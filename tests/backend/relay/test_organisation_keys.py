@@ -89,7 +89,8 @@ def test_external_signer_refusals_write_nothing(relay, face_provider):
 
     def add(organisation_id: int, address: str | None, role: str = "admin"):  # type: ignore[no-untyped-def]
         path = f"/v1/organisations/{organisation_id}/attesters"
-        return lambda: relay.client.post(path, json={"address": address}, headers=relay.headers(role))
+        headers = relay.headers(role, organisation=organisation)  # an organiser: its own organisation's key
+        return lambda: relay.client.post(path, json={"address": address}, headers=headers)
 
     assert_rejected(relay, add(organisation, "0x1234"), 422, "invalid_address")
     assert_rejected(relay, add(organisation, own), 409, "attester_exists")
