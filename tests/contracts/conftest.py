@@ -1,7 +1,8 @@
 """Brownie fixtures for the contract tests: a fresh deployment per module, isolated per test.
 
-Named accounts follow the roles in DESIGN.md. The attester signs with a key we hold in Python
-(eth-account), exactly like the relay does, so signatures here are the relay's signatures.
+Named accounts play the roles of the README (registrar, auditor, manager). The attester signs
+with a key we hold in Python (eth-account), exactly like the relay does, so signatures here are
+the relay's signatures.
 """
 
 import os
