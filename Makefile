@@ -67,8 +67,11 @@ run: install compile
 poa: install compile
 	YILIAN_CHAIN=poa bash scripts/run_local.sh
 
-# Every benchmark; each writes its measured numbers to bench/<name>.md.
+# Every benchmark; each writes its measured numbers to bench/<name>.md, then the run's ✓/✗ per
+# target (a report this run did not rewrite is named stale, not quoted).
+BENCH_STARTED := $(shell date +%s)
 bench: bench-gas bench-relay bench-stats bench-journey
+	@$(PY) scripts/bench_summary.py --since $(BENCH_STARTED)
 
 # Gas per attestation, revocation, redemption and settlement on a fresh ganache → bench/gas.md.
 bench-gas: install compile
