@@ -20,6 +20,7 @@ import asyncio
 import os
 import random
 import shlex
+import signal
 import sys
 import tempfile
 import time
@@ -32,7 +33,7 @@ from chaos import report  # noqa: E402
 from chaos.apps import Apps  # noqa: E402
 from chaos.faults import Faults, Plan  # noqa: E402
 from chaos.proxy import Endpoint  # noqa: E402
-from chaos.tally import tally, wait_drained  # noqa: E402
+from chaos.tally import Outbox, tally, wait_drained  # noqa: E402
 
 from bench import env, machine, seed  # noqa: E402
 from yilian.chain.artifacts import PROJECT_ROOT  # noqa: E402
@@ -88,7 +89,8 @@ async def soak(
         await asyncio.to_thread(seed.wait_chain_settled, database_url)
         apps = Apps([r.url for r in replicas], keys, seeded.activities, seeded.volunteers, stay_s=STAY_S, rng=rng)
         plan = Plan(duration_s=args.minutes * 60, kills=args.kills, chain_restarts=args.chain_restarts)
-        faults = Faults(chain, replicas, endpoints, plan, rng)
+        outbox = Outbox(database_url)
+        faults = Faults(chain, replicas, endpoints, plan, rng, outbox.in_flight)
         started = time.monotonic()
         print(f"soak: load and faults for {args.minutes:g} min, at least {args.kills} kills", flush=True)
         await asyncio.gather(faults.run(started), apps.run(lambda: not faults.done(started)))
@@ -98,6 +100,7 @@ async def soak(
         told = apps.record.checked_out
         drain_s = await asyncio.to_thread(wait_drained, told, w3, deployment, database_url, 600)
         outcome = await asyncio.to_thread(tally, told, w3, deployment, database_url)
+        outbox.engine.dispose()
     finally:
         for replica in replicas:
             replica.stop()
@@ -120,6 +123,8 @@ def _sizes(args: argparse.Namespace) -> str:
 
 def main() -> None:
     args = options()
+    # Stopped from outside (a SIGTERM): unwind, so the replicas, the chain and the database go too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if not env.postgres_available():
         sys.exit(f"soak: PostgreSQL does not answer at {env.POSTGRES_ADMIN_URL} (YILIAN_TEST_POSTGRES)")
     with tempfile.TemporaryDirectory(prefix="yilian-soak-") as folder:

@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bench.env import RelayServer
@@ -33,7 +34,9 @@ class Faults:
     endpoints: list[Endpoint]
     plan: Plan
     rng: random.Random
+    in_flight: Callable[[], bool]  # whether the outbox holds attestations not yet confirmed
     chain_restarts: int = 0
+    kills_in_flight: int = 0  # kills that found attestations in the outbox
     restart_s: list[float] = field(default_factory=list)  # SIGKILL → serving again, per kill
     _restarting: set[int] = field(default_factory=set)
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
@@ -72,6 +75,7 @@ class Faults:
             index = self.rng.choice(serving)
             self.replicas[index].kill()
             self._restarting.add(index)
+            self.kills_in_flight += await asyncio.to_thread(self.in_flight)
             self._spawn(self._restart(index))
 
     async def _restart(self, index: int) -> None:

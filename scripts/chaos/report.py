@@ -63,12 +63,17 @@ def write(run: Run, path: Path) -> str:
         ("of those confirmed on chain (HoursAttested)", f"{t.confirmed}"),
         ("lost / doubled", f"{len(t.lost)} / {len(t.doubled)}"),
         ("SIGKILLs of a replica (each restarted)", f"{f.kills} (kill → serving again: median {median_restart:.1f} s)"),
+        ("of them with attestations in the outbox, not yet confirmed", f"{f.kills_in_flight}"),
         ("chain stopped and restarted", f"{f.chain_restarts}"),
         ("RPC endpoint drops", f"{f.drops}"),
         ("requests answered only after retries", f"{a.retried} (of them after a 503: {a.answered_after_503})"),
         ("longest wait for an answer", f"{a.longest_s:.1f} s"),
         ("time to drain after the load stopped", f"{run.drain_s:.1f} s"),
         ("the relay's attestations by status", ", ".join(f"{k} {v}" for k, v in sorted(t.db_statuses.items()))),
+        (
+            "its attestBatch transactions by status",
+            ", ".join(f"{k} {v}" for k, v in sorted(t.batches.items())) + f" ({t.replaced} re-signed at a higher fee)",
+        ),
     ]
     lines = [
         "# Soak: exactly once under SIGKILLs, chain restarts and RPC endpoint drops",
