@@ -19,7 +19,6 @@ import argparse
 import asyncio
 import os
 import random
-import shlex
 import signal
 import sys
 import tempfile
@@ -107,7 +106,7 @@ async def soak(
         for endpoint in endpoints:
             await endpoint.close()
     return report.Run(
-        command=shlex.join(["scripts/soak.py", *sys.argv[1:]]) + _sizes(args), started=started_at, seed=args.seed,
+        command="scripts/soak.py" + _sizes(args), started=started_at, seed=args.seed,
         volunteers=args.volunteers, activities=ACTIVITIES, machine=machine.describe(), load_before=load_before,
         load_after=machine.uptime(), total_s=time.monotonic() - begun, load_s=load_s, drain_s=drain_s,
         faults=faults, apps=apps.record, tally=outcome,
