@@ -9,7 +9,7 @@ SITE := $(VENV)/lib/python3.11/site-packages
 export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
 export SOLCX_BINARY_PATH := $(CURDIR)/tools/solc
 
-.PHONY: install debian-font debian-test-tools networks compile run poa test test-contracts test-backend fuzz bench bench-relay bench-stats bench-journey wrk bench-gas lint clean
+.PHONY: install debian-font debian-test-tools networks compile run poa test test-contracts test-backend fuzz bench bench-relay bench-stats bench-journey wrk bench-gas soak lint clean
 
 install: $(VENV)/.installed node_modules/.installed networks debian-font
 
@@ -89,6 +89,15 @@ bench-stats: install
 # Nearby-activity lists and matching at district scale (150,000 profiles), no chain → bench/journey.md.
 bench-journey: install
 	$(PY) scripts/bench_journey.py
+
+# Exactly once at scale, not part of `make test` (~15 min on a quiet 2-core machine): check-ins and
+# check-outs on two relay replicas sharing a scratch PostgreSQL database (YILIAN_TEST_POSTGRES),
+# while the replicas are SIGKILLed at least SOAK_KILLS times, the chain is stopped and restarted
+# SOAK_CHAIN_RESTARTS times and RPC endpoints drop out; every check-out answered 2xx must be on
+# chain exactly once → bench/soak.md. The load lasts SOAK_MINUTES (default 10), longer if the kills
+# need it; SOAK_VOLUNTEERS (60) and SOAK_SEED too, e.g. `make soak SOAK_MINUTES=2 SOAK_KILLS=10`.
+soak: install compile
+	$(PY) scripts/soak.py
 
 # The relay benchmark's load generator (Debian's wrk, a C HTTP benchmarking tool).
 wrk:

@@ -87,15 +87,35 @@ def create_keys(database_url: str) -> dict[str, str]:
 
 @dataclass
 class RelayServer:
-    """The relay in its own process group, as it runs in production."""
+    """The relay in its own process group, as it runs in production; `kill()` then `start()`
+    brings it back on the same port (the soak's SIGKILLs)."""
 
     url: str
-    process: subprocess.Popen[bytes]
-    command: str
+    argv: list[str]
+    env: dict[str, str]
+    command: str  # as shown in reports
     log_path: Path
+    process: subprocess.Popen[bytes] | None = None
+    kills: int = 0
+
+    def start(self) -> RelayServer:
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(
+                self.argv, cwd=self.log_path.parent, env=self.env, stdin=subprocess.DEVNULL, stdout=log,
+                stderr=subprocess.STDOUT, start_new_session=True,
+            )  # fmt: skip
+        _wait_ready(self)
+        return self
+
+    def kill(self) -> None:
+        """SIGKILL to the whole group: no cleanup code runs."""
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+            self.kills += 1
 
     def stop(self) -> None:
-        if self.process.poll() is None:
+        if self.process is not None and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
             try:
                 self.process.wait(20)
@@ -104,14 +124,13 @@ class RelayServer:
                 self.process.wait()
 
 
-@contextmanager
-def relay_server(
+def relay_process(
     *, database_url: str, rpc_url: str, manifest: Path, workdir: Path, workers: int = 1,
     settings: dict[str, object] | None = None,
-) -> Iterator[RelayServer]:  # fmt: skip
+) -> RelayServer:  # fmt: skip
     """workers=1: `yilian relay serve` (API + outbox worker in one process); workers>1:
     `uvicorn --workers N --factory yilian.relay.app:create_app`, every process an API server
-    with its own outbox worker (they share the database's nonce cursor and row locks)."""
+    with its own outbox worker (they share the database's nonce cursor and row locks). Not started."""
     port = free_port()
     env = dict(
         os.environ,
@@ -121,38 +140,39 @@ def relay_server(
         **{f"YILIAN_{key.upper()}": str(value) for key, value in (settings or {}).items()},
     )
     if workers == 1:
-        command = [str(VENV_BIN / "yilian"), "relay", "serve", "--port", str(port)]
+        argv = [str(VENV_BIN / "yilian"), "relay", "serve", "--port", str(port)]
     else:
-        command = [
+        argv = [
             str(VENV_BIN / "uvicorn"), "--factory", "yilian.relay.app:create_app", "--host", "127.0.0.1",
             "--port", str(port), "--workers", str(workers), "--log-level", "warning",
         ]  # fmt: skip
-    log_path = workdir / f"relay-{port}.log"
-    with open(log_path, "ab") as log:
-        process = subprocess.Popen(
-            command, cwd=workdir, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
     shown = (
         "yilian relay serve" if workers == 1 else f"uvicorn --workers {workers} --factory yilian.relay.app:create_app"
     )
-    server = RelayServer(f"http://127.0.0.1:{port}", process, shown, log_path)
+    return RelayServer(f"http://127.0.0.1:{port}", argv, env, shown, workdir / f"relay-{port}.log")
+
+
+@contextmanager
+def relay_server(**options: object) -> Iterator[RelayServer]:
+    """A started `relay_process(**options)`, stopped on exit."""
+    server = relay_process(**options)  # type: ignore[arg-type]
     try:
-        _wait_ready(server)
-        yield server
+        yield server.start()
     finally:
         server.stop()
 
 
 def _wait_ready(server: RelayServer, timeout_s: float = 60) -> None:
+    """Until the relay answers /healthz at all: during a chain outage a serving relay says 503."""
+    assert server.process is not None
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
             sys.stderr.write(server.log_path.read_text(errors="replace")[-4000:])
             raise RuntimeError("the relay exited while starting")
         try:
-            if httpx.get(f"{server.url}/healthz", timeout=2).status_code == 200:
-                return
+            httpx.get(f"{server.url}/healthz", timeout=2)
+            return
         except httpx.HTTPError:
             pass
         time.sleep(0.2)
