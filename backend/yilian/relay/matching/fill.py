@@ -2,6 +2,7 @@
 created on chain with the need's time, place and category, and each assigned volunteer holds an
 approved sign-up for it, so check-in, check-out and attestation run as for any activity."""
 
+import json
 from collections.abc import Sequence
 from typing import Any, cast
 
@@ -91,7 +92,7 @@ def _become_activity(
         ends_at=need.ends_at, latitude=need.latitude, longitude=need.longitude, radius_m=VENUE_RADIUS_M,
         minute_cap=(need.ends_at - need.starts_at) // 60, points_per_hour=points_per_hour,
     )  # fmt: skip
-    activity = activities.create_activity(sessions, chain, submitter, terms, timeout_s)
+    activity = activities.create_activity(sessions, chain, submitter, terms, timeout_s, json.loads(need.skills))
     with transaction(sessions) as db:
         assigned = _assignments(db, need.id)
         db.add(SignupTerms(activity_id=activity.id, places=need.head_count, places_taken=len(assigned),

@@ -13,6 +13,7 @@ from yilian.relay.discover.activities import Near, bounding_box
 from yilian.relay.matching.models import Assignment, Need, VolunteerProfile, VolunteerSkill, WeeklyWindow
 from yilian.relay.matching.score import Fit, availability
 from yilian.relay.services.errors import NotFound, Unprocessable
+from yilian.relay.services.skills import checked_skills
 from yilian.relay.services.volunteers import get_volunteer
 from yilian.relay.signup.models import Signup
 from yilian.relay.verification.geofence import EARTH_RADIUS_M, distance_m
@@ -36,6 +37,7 @@ def save_profile(*, db: Session, app_user_id: str, profile: Profile, now: int) -
     volunteer = get_volunteer(db, app_user_id)
     if any(end <= start for start, end in profile.windows):
         raise Unprocessable("each weekly window must end after it starts", code="invalid_window")
+    checked_skills(profile.skills)
     db.merge(VolunteerProfile(
         volunteer_id=volunteer.id, latitude=profile.latitude, longitude=profile.longitude,
         travel_radius_m=profile.travel_radius_m, languages=json.dumps(profile.languages), updated_at=now,
@@ -52,6 +54,7 @@ def post_need(*, db: Session, need: Need) -> Need:
         raise NotFound(f"no organisation {need.organisation_id}", code="organisation_not_found")
     if need.ends_at <= need.starts_at:
         raise Unprocessable("the need must end after it starts", code="invalid_need_window")
+    checked_skills(json.loads(need.skills))
     db.add(need)
     db.flush()
     return need

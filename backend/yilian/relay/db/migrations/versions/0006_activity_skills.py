@@ -1,0 +1,27 @@
+"""skills an activity needs, for the discover list's skill filter
+
+Revision ID: 0006
+Revises: 0005
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0006"
+down_revision = "0005"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "activity_skills",
+        sa.Column("activity_id", sa.BigInteger(), sa.ForeignKey("activities.id"), primary_key=True),
+        sa.Column("skill", sa.String(length=50), primary_key=True),
+    )
+    op.create_index("activities_by_skill", "activity_skills", ["skill", "activity_id"])
+
+
+def downgrade() -> None:
+    op.drop_index("activities_by_skill", table_name="activity_skills")
+    op.drop_table("activity_skills")
