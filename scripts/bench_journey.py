@@ -42,7 +42,7 @@ from yilian.relay.db.models import Activity, ActivitySkill, Organisation, Volunt
 from yilian.relay.db.session import make_engine, make_sessionmaker
 from yilian.relay.discover.activities import ActivityFilter, Near, find_activities
 from yilian.relay.matching.assign import assign
-from yilian.relay.matching.fill import shortlist
+from yilian.relay.matching.fill import shortlists
 from yilian.relay.matching.models import Need, VolunteerProfile, VolunteerSkill, WeeklyWindow
 from yilian.relay.matching.score import Fit
 from yilian.relay.matching.service import fits
@@ -198,7 +198,7 @@ def _bare_pass(db: Session, need: Need) -> int:
 
 def _fill(db: Session, needs: list[Need]) -> Line:
     started = time.perf_counter()
-    lists = {need.id: shortlist(db, need) for need in needs}
+    lists = shortlists(db, needs)
     listed = time.perf_counter() - started
     started = time.perf_counter()
     chosen = assign(needs, lists)

@@ -1,4 +1,4 @@
-"""skills an activity needs, for the discover list's skill filter
+"""skills an activity needs, for the discover list's skill filter; profiles indexed with their reach
 
 Revision ID: 0006
 Revises: 0005
@@ -20,8 +20,12 @@ def upgrade() -> None:
         sa.Column("skill", sa.String(length=50), primary_key=True),
     )
     op.create_index("activities_by_skill", "activity_skills", ["skill", "activity_id"])
+    op.drop_index("profiles_by_position", table_name="volunteer_profiles")
+    op.create_index("profiles_by_reach", "volunteer_profiles", ["latitude", "longitude", "travel_radius_m"])
 
 
 def downgrade() -> None:
+    op.drop_index("profiles_by_reach", table_name="volunteer_profiles")
+    op.create_index("profiles_by_position", "volunteer_profiles", ["latitude", "longitude"])
     op.drop_index("activities_by_skill", table_name="activity_skills")
     op.drop_table("activity_skills")
