@@ -87,8 +87,9 @@ bench-stats: install
 	@if [ -f scripts/bench_stats.py ]; then $(PY) scripts/bench_stats.py; else echo "no scripts/bench_stats.py: skipped"; fi
 
 # Nearby-activity lists and matching at district scale (150,000 profiles), no chain → bench/journey.md.
+# SQLite; BENCH_POSTGRES=postgresql://postgres@127.0.0.1:5432/test adds PostgreSQL (a scratch database there).
 bench-journey: install
-	$(PY) scripts/bench_journey.py
+	$(PY) scripts/bench_journey.py $(if $(BENCH_POSTGRES),--postgres $(BENCH_POSTGRES))
 
 # Exactly once at scale, not part of `make test` (~15 min on a quiet 2-core machine): check-ins and
 # check-outs on two relay replicas sharing a scratch PostgreSQL database (YILIAN_TEST_POSTGRES),

@@ -78,6 +78,12 @@ def test_a_shorter_session_is_applied_on_the_organisers_word_and_the_audit_shows
     assert relay.chain.ledger.functions.minutesServed(volunteer["address"]).call() == 60
     mine = relay.client.get(f"/v1/volunteers/{volunteer['app_user_id']}/corrections", headers=relay.headers("app"))
     assert [c["status"] for c in mine.json()["items"]] == ["applied"]
+    listed = relay.client.get(f"/v1/volunteers/{volunteer['app_user_id']}/sessions", headers=relay.headers("app"))
+    by_uid = {item["attestation"]["uid"]: item for item in listed.json()["items"]}  # both start at `start`
+    revoked, corrected = by_uid[session["uid"]], by_uid[applied["new_uid"]]
+    assert (revoked["state"], revoked["minutes"], revoked["attestation"]["uid"]) == ("revoked", 90, session["uid"])
+    assert revoked["replaced_by"] == {"correction_id": correction["id"], "uid": applied["new_uid"], "session": 1}
+    assert (corrected["state"], corrected["minutes"], corrected["replaced_by"]) == ("confirmed", 60, None)
 
     report = run_audit(relay.chain.w3, Manifest.load(relay.settings.manifest_path),
                        relay_db=relay.settings.database_url, out=tmp_path)  # fmt: skip

@@ -74,11 +74,52 @@ def test_pages_follow_the_cursor_without_gaps_or_repeats(relay):
         ({"latitude": 91, "longitude": 120.0, "radius_m": 10}, "invalid_request"),
         ({"limit": 1000}, "invalid_request"),
         ({"when": "yesterday"}, "invalid_request"),
+        ({"skill": "juggling"}, "unknown_skill"),
     ],
 )
 def test_bad_list_requests_are_refused_with_a_code(relay, params, code):
     response = relay.client.get("/v1/activities", params=params, headers=relay.headers("app"))
     assert_error(response, 422, code)
+
+
+def test_organiser_sets_the_skills_an_activity_needs_and_the_list_filters_on_them(relay, scenario):
+    organisation = scenario.organisation()
+    organiser = relay.headers("organiser", organisation=organisation)
+    now = int(relay.clock())
+    body = {"organisation_id": organisation, "name": "助老陪诊", "category": 3, "starts_at": now - 600,
+            "ends_at": now + 3600, "geofence": {**VENUE, "radius_m": 200}, "minute_cap": 60, "points_per_hour": 10,
+            "skills": ["sign_language", "elderly_care", "elderly_care"]}  # fmt: skip
+    created = relay.client.post("/v1/activities", json=body, headers=organiser)
+    assert created.status_code == 201, created.text
+    caring = created.json()
+    assert caring["skills"] == ["elderly_care", "sign_language"]
+    plain = seed(relay)
+    assert ids(listed(relay, "/v1/activities", skill="elderly_care")) == [caring["id"]]
+    assert listed(relay, "/v1/activities", skill="elderly_care")[0]["activity"]["skills"] == caring["skills"]
+    assert ids(listed(relay, "/v1/activities", skill="first_aid")) == []
+    edited = relay.client.put(
+        f"/v1/activities/{caring['id']}/skills", json={"skills": ["first_aid"]}, headers=organiser
+    )
+    assert edited.status_code == 200 and edited.json()["skills"] == ["first_aid"], edited.text
+    assert ids(listed(relay, "/v1/activities", skill="first_aid")) == [caring["id"]]
+    assert ids(listed(relay, "/v1/activities", skill="elderly_care")) == []
+    read = relay.client.get(f"/v1/activities/{caring['id']}", headers=organiser).json()
+    assert read["skills"] == ["first_aid"]
+    assert set(ids(listed(relay, "/v1/activities"))) == {caring["id"], plain}
+
+    unknown = {"skills": ["first_aid", "juggling"]}
+    assert_error(relay.client.put(f"/v1/activities/{caring['id']}/skills", json=unknown, headers=organiser), 422,
+                 "unknown_skill")  # fmt: skip
+    assert relay.client.get(f"/v1/activities/{caring['id']}", headers=organiser).json()["skills"] == ["first_aid"]
+    before = relay.client.get("/v1/activities", params={"limit": 100}, headers=relay.headers("app")).json()["items"]
+    assert_error(relay.client.post("/v1/activities", json=body | unknown, headers=organiser), 422, "unknown_skill")
+    after = relay.client.get("/v1/activities", params={"limit": 100}, headers=relay.headers("app")).json()["items"]
+    assert len(after) == len(before)  # refused before the chain: nothing created
+    other = relay.headers("organiser", organisation=scenario.organisation())
+    assert_error(relay.client.put(f"/v1/activities/{caring['id']}/skills", json={"skills": []}, headers=other), 403,
+                 "other_organisation")  # fmt: skip
+    assert_error(relay.client.put("/v1/activities/99999999/skills", json={"skills": []}, headers=organiser), 404,
+                 "activity_not_found")  # fmt: skip
 
 
 def test_lists_need_an_api_key(relay):

@@ -134,6 +134,7 @@ def test_bad_needs_and_profiles_are_refused(relay, scenario):
     assert_error(need(relay, organisation, lasts=-60), 422, "invalid_need_window")
     assert_error(need(relay, 10**9, as_role="admin"), 404, "organisation_not_found")
     assert_error(need(relay, organisation, head_count=0), 422, "invalid_request")
+    assert_error(need(relay, organisation, skills=["juggling"]), 422, "unknown_skill")
     volunteer = scenario.volunteer(own_wallet=True)
     path = f"/v1/volunteers/{volunteer['app_user_id']}"
     assert_error(relay.client.get(f"{path}/proposals", headers=relay.headers("app")), 404, "profile_not_found")
@@ -141,6 +142,9 @@ def test_bad_needs_and_profiles_are_refused(relay, scenario):
     assert_error(relay.client.put(f"{path}/profile", json=body, headers=relay.headers("app")), 422, "invalid_window")
     body |= {"availability": [], "travel_radius_m": 50_000}
     assert_error(relay.client.put(f"{path}/profile", json=body, headers=relay.headers("app")), 422, "invalid_request")
+    unknown = {"skills": [{"skill": "juggling", "certified_until": None}], "travel_radius_m": 1000}
+    assert_error(relay.client.put(f"{path}/profile", json=body | unknown, headers=relay.headers("app")), 422,
+                 "unknown_skill")  # fmt: skip
     assert_error(relay.client.put("/v1/volunteers/nobody/profile", json=body | {"travel_radius_m": 10},
                                   headers=relay.headers("app")), 404, "volunteer_not_found")  # fmt: skip
     own = relay.headers("organiser", organisation=organisation)

@@ -41,11 +41,23 @@ class LiveOfferOut(BaseModel):
     metadata_hash: str
 
 
+class ReplacementOut(BaseModel):
+    correction_id: int
+    uid: str | None = Field(description="The corrected session's attestation")
+    session: int | None = Field(description="The corrected session's number in the activity")
+
+
 class SessionOut(BaseModel):
     check_in: CheckInOut
     checked_out_at: int | None
     minutes: int = Field(description="Attested minutes; 0 while open or when nothing counted")
-    attestation: AttestationOut | None = Field(description="Its state: pending … confirmed, or rejected")
+    state: str = Field(
+        description="What the hours are now: the attestation's state (pending … confirmed, rejected); "
+        "`revoked` when a correction replaced the session (see `replaced_by`); without an attestation, "
+        "the check-in's (open, closed)"
+    )
+    replaced_by: ReplacementOut | None = Field(description="The correction that revoked this session, and its session")
+    attestation: AttestationOut | None = Field(description="As submitted: pending … confirmed, or rejected")
 
 
 class BalanceChangeOut(BaseModel):

@@ -5,8 +5,8 @@ from typing import Annotated
 from pydantic import BaseModel, Field
 
 from yilian.relay.api.types import ChainId, Latitude, Longitude, UnixTime
+from yilian.relay.api.types import SkillCode as Skill
 
-Skill = Annotated[str, Field(min_length=1, max_length=50, description="e.g. first_aid, sign_language, elderly_care")]
 Unix = UnixTime
 
 

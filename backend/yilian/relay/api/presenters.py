@@ -28,7 +28,7 @@ def volunteer_out(volunteer: Volunteer, **extra: Unpack[VolunteerExtra]) -> Volu
     )
 
 
-def activity_out(activity: Activity) -> ActivityOut:
+def activity_out(activity: Activity, skills: list[str]) -> ActivityOut:
     return ActivityOut(
         id=activity.id,
         organisation_id=activity.organisation_id,
@@ -41,6 +41,7 @@ def activity_out(activity: Activity) -> ActivityOut:
         points_per_hour=activity.points_per_hour,
         face_at_check_out=activity.face_at_check_out,
         status=activity.status,
+        skills=skills,
     )
 
 

@@ -13,6 +13,7 @@ from yilian.relay.api.types import (
     Name,
     RadiusM,
     Reason,
+    SkillCode,
     Uint16,
     UnixTime,
 )
@@ -75,6 +76,11 @@ class ActivityIn(BaseModel):
     minute_cap: Minutes = Field(description="Most minutes one volunteer can be credited in this activity")
     points_per_hour: Uint16 = Field(description="益币 per hour of service (whole 益币), up to the registry's ceiling")
     face_at_check_out: bool = Field(False, description="Check-out needs a fresh face assertion too")
+    skills: list[SkillCode] = Field(default_factory=list, max_length=10, description="Skills the activity needs")
+
+
+class SkillsIn(BaseModel):
+    skills: list[SkillCode] = Field(max_length=10, description="Skills the activity needs; [] for none")
 
 
 class ActivityOut(BaseModel):
@@ -89,6 +95,7 @@ class ActivityOut(BaseModel):
     points_per_hour: int
     face_at_check_out: bool
     status: str
+    skills: list[str] = Field(description="Skills the activity needs (codes)")
 
 
 class SigninCodeOut(BaseModel):

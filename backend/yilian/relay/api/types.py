@@ -44,6 +44,9 @@ Bytes32Hex = Annotated[str, Field(pattern=r"^0x[0-9a-fA-F]{64}$", description="3
 AddressText = Annotated[str, Field(min_length=1, max_length=42, description="An Ethereum address, 0x-hex")]
 
 # Path parameters: the same bounds, declared where FastAPI reads them.
+SkillCode = Annotated[
+    str, Field(min_length=1, max_length=50, description="A skill code, e.g. first_aid, sign_language, elderly_care")
+]
 ChainIdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="An id the chain assigned")]
 AppUserIdPath = Annotated[str, Path(min_length=1, max_length=100, description="The app's own id of the volunteer")]
 UidPath = Annotated[str, Path(pattern=r"^0x[0-9a-fA-F]{64}$", description="The attestation's uid, 0x-hex")]

@@ -15,6 +15,7 @@ class Correction(Base):
     __table_args__ = (
         Index("corrections_by_volunteer", "volunteer_id", "id"),
         Index("corrections_by_status", "status", "id"),
+        Index("corrections_by_revoked_uid", "revoked_uid"),  # a session's own list shows what replaced it
         # One open request per session, enforced by the database itself.
         Index(
             "one_open_correction",

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from yilian.records.evidence import canonical
 from yilian.relay.corrections.models import Correction
@@ -123,6 +123,26 @@ def replaced_attestation(db: Session, visit: CheckIn | None) -> Attestation | No
     if attestation.status in UNCONFIRMED:
         raise Conflict("the session's hours are not confirmed yet; ask again then", code="session_not_confirmed")
     return attestation
+
+
+@dataclass(frozen=True)
+class Replacement:
+    correction_id: int
+    uid: str | None  # the corrected session's attestation
+    session: int | None  # its session number
+
+
+def replacements(db: Session, uids: list[str]) -> dict[str, Replacement]:
+    """Revoked uid → the applied correction that replaced it, for those of `uids` that were."""
+    if not uids:
+        return {}
+    new = aliased(Attestation)
+    rows = db.execute(
+        select(Correction.revoked_uid, Correction.id, Correction.new_uid, new.session)
+        .outerjoin(new, new.uid == Correction.new_uid)
+        .where(Correction.revoked_uid.in_(uids))
+    )
+    return {str(revoked): Replacement(correction, uid, session) for revoked, correction, uid, session in rows}
 
 
 def get_correction(db: Session, correction_id: int) -> Correction:

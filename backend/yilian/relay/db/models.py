@@ -105,6 +105,16 @@ class Activity(Base):
     created_at: Mapped[int] = mapped_column(BigInteger, default=now_s)
 
 
+class ActivitySkill(Base):
+    """A skill the activity needs (a code of `services/skills.py`); the organiser sets them."""
+
+    __tablename__ = "activity_skills"
+    __table_args__ = (Index("activities_by_skill", "skill", "activity_id"),)
+
+    activity_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("activities.id"), primary_key=True)
+    skill: Mapped[str] = mapped_column(String(50), primary_key=True)
+
+
 class CheckIn(Base):
     __tablename__ = "check_ins"
     __table_args__ = (

@@ -1,5 +1,5 @@
 """Activities an app can find: open now or upcoming, by category or organisation, near a point,
-with free places. Ordered by (starts_at, id): the keyset the list pages on."""
+needing a skill, with free places. Ordered by (starts_at, id): the keyset the list pages on."""
 
 import math
 from dataclasses import dataclass
@@ -8,11 +8,13 @@ from typing import Any, Literal
 from sqlalchemy import Select, or_, select, tuple_
 from sqlalchemy.orm import Session
 
-from yilian.relay.db.models import Activity, Organisation
+from yilian.relay.db.models import Activity, ActivitySkill, Organisation
+from yilian.relay.services.skills import checked_skills, needed_skills
 from yilian.relay.signup.models import SignupTerms
 from yilian.relay.verification.geofence import EARTH_RADIUS_M, distance_m
 
 When = Literal["open_now", "upcoming", "any"]
+Hit = tuple[Activity, SignupTerms | None, float | None]  # with the distance to the point searched near
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,7 @@ class ActivityFilter:
     organisation_id: int | None = None
     near: Near | None = None
     with_free_places: bool = False
+    skill: str | None = None  # a code of services/skills.py the activity needs
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ class FoundActivity:
     activity: Activity
     terms: SignupTerms | None
     distance_m: float | None
+    skills: list[str]  # the skills it needs
 
     @property
     def key(self) -> list[Any]:
@@ -47,8 +51,10 @@ def find_activities(
 ) -> list[FoundActivity]:
     """Up to `limit` activities after the keyset `after`. A bounding box on the indexed
     latitude/longitude narrows a `near` search; the exact haversine distance then decides."""
+    if where.skill is not None:
+        checked_skills([where.skill])
     query = _filtered(where, now)
-    found: list[FoundActivity] = []
+    found: list[Hit] = []
     chunk = limit if where.near is None else max(4 * limit, 50)
     while len(found) < limit:
         page = query
@@ -59,7 +65,8 @@ def find_activities(
         if len(rows) < chunk:
             break
         after = [rows[-1][0].starts_at, rows[-1][0].id]
-    return found[:limit]
+    skills = needed_skills(db, [activity.id for activity, _, _ in found[:limit]])
+    return [FoundActivity(activity, terms, d, skills[activity.id]) for activity, terms, d in found[:limit]]
 
 
 def _filtered(where: ActivityFilter, now: int) -> Select:
@@ -72,6 +79,9 @@ def _filtered(where: ActivityFilter, now: int) -> Select:
         query = query.where(Activity.category == where.category)
     if where.organisation_id is not None:
         query = query.where(Activity.organisation_id == where.organisation_id)
+    if where.skill is not None:
+        needing = select(ActivitySkill.activity_id).where(ActivitySkill.skill == where.skill)
+        query = query.where(Activity.id.in_(needing))
     if where.with_free_places:
         query = query.where(or_(SignupTerms.places.is_(None), SignupTerms.places_taken < SignupTerms.places))
     if where.near is not None:
@@ -89,11 +99,11 @@ def bounding_box(near: Near) -> tuple[float, float, float, float]:
     return near.latitude - dlat, near.latitude + dlat, near.longitude - dlon, near.longitude + dlon
 
 
-def _within(activity: Activity, terms: SignupTerms | None, near: Near | None) -> FoundActivity | None:
+def _within(activity: Activity, terms: SignupTerms | None, near: Near | None) -> Hit | None:
     if near is None:
-        return FoundActivity(activity, terms, None)
+        return activity, terms, None
     distance = distance_m(near.latitude, near.longitude, activity.latitude, activity.longitude)
-    return FoundActivity(activity, terms, distance) if distance <= near.radius_m else None
+    return (activity, terms, distance) if distance <= near.radius_m else None
 
 
 def find_organisations(*, db: Session, after: list[Any] | None, limit: int) -> list[Organisation]:

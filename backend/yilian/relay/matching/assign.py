@@ -1,13 +1,13 @@
-"""Filling needs in one step: an optimal assignment (SciPy's `linear_sum_assignment`, the
-Hungarian method) of volunteers to the needs' places. Each volunteer takes at most one place in
-a fill, so nobody is double-booked within it, and candidates already assigned to an overlapping
-need are filtered out before; each need gets at most its head count. Among assignments it first
-fills as many places as possible, then maximises the total score."""
+"""Filling needs in one step: an optimal assignment of volunteers to the needs' places (SciPy's
+`min_weight_full_bipartite_matching`, LAPJVsp: the assignment problem on a sparse graph). Each
+volunteer takes at most one place in a fill, so nobody is double-booked within it, and candidates
+already assigned to an overlapping need are filtered out before; each need gets at most its head
+count. Among assignments it first fills as many places as possible, then maximises the total score."""
 
 from collections.abc import Sequence
 
-import numpy as np
-from scipy.optimize import linear_sum_assignment
+from scipy.sparse import coo_array
+from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 from yilian.relay.matching.models import Need
 from yilian.relay.matching.score import Fit
@@ -49,17 +49,23 @@ def _solve(needs: Sequence[Need], fits: dict[int, list[Fit]]) -> dict[int, list[
     if not slots or not volunteers:
         return {need.id: [] for need in needs}
     row_of = {volunteer: row for row, volunteer in enumerate(volunteers)}
-    # An empty pairing costs more than all scores together (each ≤ 1): more places filled always wins.
-    empty = len(slots) + 1.0
-    cost = np.full((len(volunteers), len(slots)), empty)
-    fit_at: dict[tuple[int, int], Fit] = {}
+    # Edges only where a volunteer fits (a district's fill is sparse). A real pairing costs
+    # 2 − score, in [1, 2]; each place also has a stand-in of its own, "left empty", costing more
+    # than every real pairing together: the most places filled first, then the highest total score.
+    empty = 2.0 * len(slots) + 2
+    rows, columns, costs, fit_at = [], [], [], {}
     for column, need_id in enumerate(slots):
         for fit in fits.get(need_id, []):
-            cost[row_of[fit.volunteer_id], column] = -fit.score
+            rows.append(row_of[fit.volunteer_id])
+            columns.append(column)
+            costs.append(2.0 - fit.score)
             fit_at[row_of[fit.volunteer_id], column] = fit
-    rows, columns = linear_sum_assignment(cost)
+        rows.append(len(volunteers) + column)
+        columns.append(column)
+        costs.append(empty)
+    graph = coo_array((costs, (rows, columns)), shape=(len(volunteers) + len(slots), len(slots))).tocsr()
     chosen: dict[int, list[Fit]] = {need.id: [] for need in needs}
-    for row, column in zip(rows, columns, strict=True):
-        if cost[row, column] < empty:
+    for row, column in zip(*min_weight_full_bipartite_matching(graph), strict=True):
+        if row < len(volunteers):
             chosen[slots[column]].append(fit_at[row, column])
     return {need_id: sorted(picked, key=lambda fit: -fit.score) for need_id, picked in chosen.items()}

@@ -2,6 +2,7 @@
 created on chain with the need's time, place and category, and each assigned volunteer holds an
 approved sign-up for it, so check-in, check-out and attestation run as for any activity."""
 
+import json
 from collections.abc import Sequence
 from typing import Any, cast
 
@@ -11,8 +12,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from yilian.relay.db.session import transaction
 from yilian.relay.matching.assign import assign
 from yilian.relay.matching.models import Assignment, Need
+from yilian.relay.matching.pool import load_pool
 from yilian.relay.matching.score import Fit
-from yilian.relay.matching.service import assigned, fits, get_need
+from yilian.relay.matching.service import assigned, get_need, within_reach
 from yilian.relay.services import activities
 from yilian.relay.services.chain import RelayChain
 from yilian.relay.services.errors import Conflict
@@ -36,7 +38,7 @@ def fill_needs(
         _one_fill_at_a_time(db)
         needs = [get_need(db, need_id) for need_id in need_ids]
         open_needs = [need for need in needs if need.status == "open"]
-        chosen = assign(open_needs, {need.id: shortlist(db, need) for need in open_needs})
+        chosen = assign(open_needs, shortlists(db, open_needs))
         for need in open_needs:
             _record(db, need, chosen[need.id])
     for need in needs:
@@ -46,11 +48,14 @@ def fill_needs(
         return [(get_need(db, need.id), assigned(db, need.id)) for need in needs]
 
 
-def shortlist(db: Session, need: Need) -> list[Fit]:
-    """The need's best candidates, `SHORTLIST_PER_PLACE` per place: what the solver weighs. A
+def shortlists(db: Session, needs: Sequence[Need]) -> dict[int, list[Fit]]:
+    """Each need's best candidates, `SHORTLIST_PER_PLACE` per place: what the solver weighs. A
     volunteer past them is not needed to fill the places unless many needs compete for the same
-    few people, and leaving them out keeps a district-wide fill small."""
-    return fits(db, need)[: SHORTLIST_PER_PLACE * need.head_count]
+    few people, and leaving them out keeps a district-wide fill small. One pool serves them all."""
+    if not needs:
+        return {}
+    pool = load_pool(db, within_reach(needs))
+    return {need.id: pool.fits(need, SHORTLIST_PER_PLACE * need.head_count) for need in needs}
 
 
 def _one_fill_at_a_time(db: Session) -> None:
@@ -91,7 +96,7 @@ def _become_activity(
         ends_at=need.ends_at, latitude=need.latitude, longitude=need.longitude, radius_m=VENUE_RADIUS_M,
         minute_cap=(need.ends_at - need.starts_at) // 60, points_per_hour=points_per_hour,
     )  # fmt: skip
-    activity = activities.create_activity(sessions, chain, submitter, terms, timeout_s)
+    activity = activities.create_activity(sessions, chain, submitter, terms, timeout_s, json.loads(need.skills))
     with transaction(sessions) as db:
         assigned = _assignments(db, need.id)
         db.add(SignupTerms(activity_id=activity.id, places=need.head_count, places_taken=len(assigned),

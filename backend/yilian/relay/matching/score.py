@@ -10,9 +10,10 @@ volunteer's weekly windows; reliability = (attended + 1) / (attended + no-shows 
 from check-ins and recorded no-shows (a newcomer starts at 0.5).
 """
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+
+import numpy as np
 
 WEIGHTS = (0.4, 0.4, 0.2)  # nearness, availability, reliability
 WEEK_MINUTES = 7 * 24 * 60
@@ -32,13 +33,12 @@ class Fit:
 
     @property
     def reliability(self) -> float:
-        return (self.attended + 1) / (self.attended + self.no_shows + 2)
+        return float(reliability(np.asarray(self.attended), np.asarray(self.no_shows)))
 
     @property
     def score(self) -> float:
-        nearness = 1 - self.distance_m / self.travel_radius_m if self.travel_radius_m else 0.0
-        parts = (max(0.0, nearness), self.availability, self.reliability)
-        return round(sum(weight * part for weight, part in zip(WEIGHTS, parts, strict=True)), 6)
+        parts = (self.distance_m, self.travel_radius_m, self.availability, self.attended, self.no_shows)
+        return float(scores(*(np.asarray(part) for part in parts)))
 
     def reasons(self) -> list[str]:
         held = [
@@ -53,18 +53,44 @@ class Fit:
         ]
 
 
-def availability(starts_at: int, ends_at: int, windows: Sequence[tuple[int, int]]) -> float:
-    """Share of [starts_at, ends_at) inside the weekly windows (minute-of-week ranges, CST)."""
-    length = max(1, (ends_at - starts_at) // 60)
-    start = ((starts_at + CST_OFFSET_S) // 60 - 4 * 24 * 60) % WEEK_MINUTES  # 1970-01-01 was a Thursday
-    segments, remaining, cursor = [], min(length, WEEK_MINUTES), start
+def reliability(attended: np.ndarray, no_shows: np.ndarray) -> np.ndarray:
+    return (attended + 1) / (attended + no_shows + 2)
+
+
+def scores(
+    distance: np.ndarray, reach: np.ndarray, share: np.ndarray, attended: np.ndarray, no_shows: np.ndarray
+) -> np.ndarray:
+    """The score of each candidate (one formula for one fit and for a whole pool)."""
+    nearness = np.where(reach > 0, 1 - distance / np.where(reach > 0, reach, 1.0), 0.0)
+    near, free, reliable = WEIGHTS
+    return np.round(near * np.maximum(0.0, nearness) + free * share + reliable * reliability(attended, no_shows), 6)
+
+
+def week_segments(starts_at: int, ends_at: int) -> tuple[list[tuple[int, int]], int]:
+    """[starts_at, ends_at) as ranges of minutes of the week (CST; two when it wraps past Sunday
+    midnight), and its length in minutes (at least 1, at most a week)."""
+    length = min(max(1, (ends_at - starts_at) // 60), WEEK_MINUTES)
+    cursor = ((starts_at + CST_OFFSET_S) // 60 - 4 * 24 * 60) % WEEK_MINUTES  # 1970-01-01 was a Thursday
+    segments, remaining = [], length
     while remaining > 0:
         end = min(WEEK_MINUTES, cursor + remaining)
         segments.append((cursor, end))
         remaining -= end - cursor
         cursor = 0
-    covered = sum(max(0, min(e, we) - max(s, ws)) for s, e in segments for ws, we in windows)
-    return min(1.0, covered / min(length, WEEK_MINUTES))
+    return segments, length
+
+
+def availability(
+    starts_at: int, ends_at: int, owners: np.ndarray, starts: np.ndarray, ends: np.ndarray, count: int
+) -> np.ndarray:
+    """For each of `count` volunteers, the share of [starts_at, ends_at) inside their weekly
+    windows: window k is volunteer `owners[k]`'s, minutes of the week [starts[k], ends[k]), CST."""
+    segments, length = week_segments(starts_at, ends_at)
+    covered = np.zeros(count)
+    for start, end in segments:
+        overlap = np.maximum(0, np.minimum(end, ends) - np.maximum(start, starts))
+        covered += np.bincount(owners, weights=overlap, minlength=count)
+    return np.minimum(1.0, covered / length)
 
 
 def _day(unix: int) -> str:

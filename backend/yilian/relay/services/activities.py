@@ -1,5 +1,6 @@
 """Organisations and activities: created on chain first, then recorded with the chain's ids."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -12,6 +13,7 @@ from yilian.relay.services.attesters import create_relay_attester
 from yilian.relay.services.chain import RelayChain
 from yilian.relay.services.chain_calls import send_and_wait
 from yilian.relay.services.errors import ChainUnavailable, Conflict, NotFound, Unprocessable
+from yilian.relay.services.skills import checked_skills, set_needed_skills
 from yilian.relay.services.transactions import Submitter
 from yilian.relay.verification import new_secret
 
@@ -56,9 +58,16 @@ def create_organisation(
 
 
 def create_activity(
-    sessions: sessionmaker[Session], chain: RelayChain, submitter: Submitter, terms: ActivityTerms, timeout_s: float
+    sessions: sessionmaker[Session],
+    chain: RelayChain,
+    submitter: Submitter,
+    terms: ActivityTerms,
+    timeout_s: float,
+    skills: Sequence[str] = (),
 ) -> Activity:
+    """Creates the activity on chain, then records it with the skills it needs (codes checked first)."""
     _validate(terms)
+    checked_skills(skills)
     with sessions() as session:
         if session.get(Organisation, terms.organisation_id) is None:
             raise NotFound(f"no organisation {terms.organisation_id}", code="organisation_not_found")
@@ -71,6 +80,8 @@ def create_activity(
     with transaction(sessions) as session:
         activity = Activity(id=activity_id, signin_secret=new_secret(), status="open", **terms.__dict__)
         session.add(activity)
+        session.flush()
+        set_needed_skills(session, activity_id, skills)
     return activity
 
 

@@ -11,11 +11,13 @@ from yilian.relay.api import examples
 from yilian.relay.api.deps import ChainDep, ClockDep, SessionsDep, SettingsDep, SubmitterDep, require
 from yilian.relay.api.openapi import CHAIN_WRITE, READ_ONE
 from yilian.relay.api.presenters import activity_out
-from yilian.relay.api.schemas import ActivityIn, ActivityOut, OrganisationIn, OrganisationOut, SigninCodeOut
+from yilian.relay.api.schemas import ActivityIn, ActivityOut, OrganisationIn, OrganisationOut, SigninCodeOut, SkillsIn
 from yilian.relay.api.types import ChainIdPath
 from yilian.relay.db.models import ApiKey
+from yilian.relay.db.session import transaction
 from yilian.relay.services import activities
 from yilian.relay.services.access import require_activity_access, require_organisation
+from yilian.relay.services.skills import needed_skills, set_needed_skills
 from yilian.relay.verification import current_code
 
 router = APIRouter(prefix="/v1", tags=["organisations and activities"])
@@ -46,7 +48,8 @@ def create_activity(
     """Creates an activity with its time window, geofence, per-volunteer cap and points per hour,
     in the organiser key's own organisation (403 `other_organisation` otherwise). Points per hour
     above the registry's ceiling (set by the chain's admin) are refused with 422
-    `points_above_ceiling` before anything is sent."""
+    `points_above_ceiling`, and skill codes the district does not know with 422 `unknown_skill`,
+    before anything is sent."""
     require_organisation(key, body.organisation_id)
     terms = activities.ActivityTerms(
         organisation_id=body.organisation_id, name=body.name, category=body.category,
@@ -55,7 +58,8 @@ def create_activity(
         minute_cap=body.minute_cap, points_per_hour=body.points_per_hour,
         face_at_check_out=body.face_at_check_out,
     )  # fmt: skip
-    return activity_out(activities.create_activity(sessions, chain, submitter, terms, settings.receipt_timeout_s))
+    created = activities.create_activity(sessions, chain, submitter, terms, settings.receipt_timeout_s, body.skills)
+    return activity_out(created, sorted(set(body.skills)))
 
 
 @router.get("/activities/{activity_id}", response_model=ActivityOut, responses=READ_ONE)
@@ -67,8 +71,20 @@ def read_activity(
     """An activity; an organiser key reads only its own organisation's."""
     with sessions() as session:
         activity = activities.get_activity(session, activity_id)
+        skills = needed_skills(session, [activity_id])[activity_id]
     require_activity_access(key, activity)
-    return activity_out(activity)
+    return activity_out(activity, skills)
+
+
+@router.put("/activities/{activity_id}/skills", response_model=ActivityOut, responses=READ_ONE)
+def set_skills(activity_id: ChainIdPath, body: SkillsIn, sessions: SessionsDep, key: Organiser) -> ActivityOut:
+    """Replaces the skills an activity of the key's organisation needs (the discover list filters
+    on them); 422 `unknown_skill` for a code the district does not know."""
+    with transaction(sessions) as session:
+        activity = activities.get_activity(session, activity_id)
+        require_activity_access(key, activity)
+        skills = sorted(set_needed_skills(session, activity_id, body.skills))
+    return activity_out(activity, skills)
 
 
 @router.post("/activities/{activity_id}/close", response_model=ActivityOut, responses=CHAIN_WRITE)
@@ -79,7 +95,9 @@ def close_activity(
     """Closes an activity of the key's organisation: no more check-ins; on chain its window ends now."""
     with sessions() as db:
         require_activity_access(key, activities.get_activity(db, activity_id))
-    return activity_out(activities.close_activity(sessions, chain, submitter, activity_id, settings.receipt_timeout_s))
+    closed = activities.close_activity(sessions, chain, submitter, activity_id, settings.receipt_timeout_s)
+    with sessions() as db:
+        return activity_out(closed, needed_skills(db, [activity_id])[activity_id])
 
 
 @router.get("/activities/{activity_id}/signin-code", response_model=SigninCodeOut, responses=READ_ONE)

@@ -16,6 +16,7 @@ from yilian.relay.api.discover_schemas import (
 from yilian.relay.api.pagination import Cursor, Limit, Page, decode_cursor, page_of
 from yilian.relay.api.presenters import activity_out
 from yilian.relay.api.schemas import OrganisationOut
+from yilian.relay.api.types import SkillCode
 from yilian.relay.db.models import ApiKey
 from yilian.relay.discover import activities as found
 from yilian.relay.discover import market
@@ -36,12 +37,13 @@ def list_activities(
     longitude: Annotated[float | None, Query(ge=-180, le=180)] = None,
     radius_m: Annotated[float | None, Query(gt=0, le=100_000, description="…within this distance")] = None,
     free_places: Annotated[bool, Query(description="Only activities with a place left")] = False,
+    skill: Annotated[SkillCode | None, Query(description="Only activities needing this skill")] = None,
 ) -> Page[FoundActivityOut]:  # fmt: skip
     """Activities in order of start, filtered; `latitude`, `longitude` and `radius_m` go together
-    and measure to the activity's geofence centre."""
+    and measure to the activity's geofence centre; an unknown `skill` is 422 `unknown_skill`."""
     where = found.ActivityFilter(
         when=when, category=category, organisation_id=organisation_id,
-        near=_near(latitude, longitude, radius_m), with_free_places=free_places,
+        near=_near(latitude, longitude, radius_m), with_free_places=free_places, skill=skill,
     )  # fmt: skip
     with sessions() as db:
         rows = found.find_activities(
@@ -122,5 +124,5 @@ def _found_out(row: found.FoundActivity) -> FoundActivityOut:
     )  # fmt: skip
     free = None if terms is None or terms.places is None else terms.places - terms.places_taken
     return FoundActivityOut(
-        activity=activity_out(row.activity), signup=signup, free_places=free, distance_m=row.distance_m
+        activity=activity_out(row.activity, row.skills), signup=signup, free_places=free, distance_m=row.distance_m
     )

@@ -1,0 +1,151 @@
+"""Who fits a need, decided over a pool of volunteers loaded at once: the hard filters of
+`score.py` and the score's parts computed for the whole pool with numpy. One need's match loads a
+pool SQL has narrowed (the need's bounding box, its skills, nobody booked); a fill loads one pool
+for all its needs and decides each need against it, instead of a query round per need."""
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import Session
+
+from yilian.relay.db.models import CheckIn, Volunteer
+from yilian.relay.matching.models import Assignment, Need, VolunteerProfile, VolunteerSkill, WeeklyWindow
+from yilian.relay.matching.score import Fit, availability, scores
+from yilian.relay.signup.models import Signup
+from yilian.relay.verification.geofence import EARTH_RADIUS_M
+
+CHUNK = 5_000  # the most volunteer ids sent as an IN list (below every database's parameter limit)
+METRES_PER_DEGREE = np.radians(1) * EARTH_RADIUS_M  # of latitude
+Intervals = tuple[np.ndarray, np.ndarray, np.ndarray]  # owner (pool index), start, end
+
+
+@dataclass(frozen=True)
+class Pool:
+    ids: np.ndarray  # volunteer ids, ascending
+    users: list[str]  # their app user ids
+    latitude: np.ndarray
+    longitude: np.ndarray
+    reach: np.ndarray  # travel radius, metres
+    languages: list[frozenset[str]]
+    skills: dict[str, np.ndarray]  # skill → certificate valid until (+inf: needs none; -inf: not held)
+    windows: Intervals  # weekly availability, minutes of the week (CST)
+    bookings: Intervals  # assignments, unix seconds
+    attended: np.ndarray
+    no_shows: np.ndarray
+
+    def fits(self, need: Need, limit: int | None = None) -> list[Fit]:
+        """The volunteers of the pool who pass the hard filters for `need`, best score first (the
+        best `limit` of them)."""
+        # Each volunteer's own travel box first (cheap), the exact distance only for those inside.
+        cos_lat = max(0.01, np.cos(np.radians(need.latitude)))
+        keep = (np.abs(self.latitude - need.latitude) * METRES_PER_DEGREE <= self.reach) & (
+            np.abs(self.longitude - need.longitude) * METRES_PER_DEGREE * cos_lat <= self.reach
+        )
+        distance = np.full(len(self.ids), np.inf)
+        inside = np.flatnonzero(keep)
+        distance[inside] = _haversine(need.latitude, need.longitude, self.latitude[inside], self.longitude[inside])
+        keep &= distance <= self.reach
+        required = json.loads(need.skills)
+        for skill in required:
+            keep &= self._valid_until(skill) >= need.ends_at
+        if need.language is not None:
+            keep &= np.fromiter((need.language in spoken for spoken in self.languages), bool, len(self.languages))
+        owner, starts, ends = self.bookings
+        keep[owner[(starts < need.ends_at) & (ends > need.starts_at)]] = False
+        owner, start_minutes, end_minutes = self.windows
+        mine = keep[owner]
+        share = availability(
+            need.starts_at, need.ends_at, owner[mine], start_minutes[mine], end_minutes[mine], len(self.ids)
+        )
+        chosen = np.flatnonzero(keep & (share > 0))
+        value = scores(distance[chosen], self.reach[chosen], share[chosen], self.attended[chosen],
+                       self.no_shows[chosen])  # fmt: skip
+        ranked = chosen[np.lexsort((self.ids[chosen], -value))[:limit]]
+        return [self._fit(i, distance[i], share[i], required) for i in ranked.tolist()]
+
+    def _valid_until(self, skill: str) -> np.ndarray:
+        return self.skills.get(skill, np.full(len(self.ids), -np.inf))
+
+    def _fit(self, i: int, distance: float, share: float, required: list[str]) -> Fit:
+        until = {skill: self.skills[skill][i] for skill in required}
+        return Fit(
+            int(self.ids[i]), self.users[i], float(distance), float(self.reach[i]), float(share),
+            int(self.attended[i]), int(self.no_shows[i]),
+            {skill: None if np.isinf(value) else int(value) for skill, value in until.items()},
+        )  # fmt: skip
+
+
+def load_pool(db: Session, where: Sequence[ColumnElement[bool]]) -> Pool:
+    """Active volunteers with a profile that pass `where`, with what the filters and score read."""
+    profile = VolunteerProfile
+    query = (
+        select(profile.volunteer_id, Volunteer.app_user_id, profile.latitude, profile.longitude,
+               profile.travel_radius_m, profile.languages)
+        .join(Volunteer, Volunteer.id == profile.volunteer_id)
+        .where(Volunteer.status == "active", *where)
+        .order_by(profile.volunteer_id)
+    )  # fmt: skip
+    rows = db.execute(query).all()
+    ids = np.array([row[0] for row in rows], dtype=np.int64)
+    index = {volunteer: i for i, volunteer in enumerate(ids.tolist())}
+    skills: dict[str, np.ndarray] = {}
+    held = select(VolunteerSkill.volunteer_id, VolunteerSkill.skill, VolunteerSkill.certified_until)
+    for volunteer, skill, until in _of(db, held, VolunteerSkill.volunteer_id, ids):
+        if skill not in skills:
+            skills[skill] = np.full(len(ids), -np.inf)
+        skills[skill][index[volunteer]] = np.inf if until is None else until
+    attended, no_shows = np.zeros(len(ids), np.int64), np.zeros(len(ids), np.int64)
+    for volunteer, count in _of(db, _attended(), CheckIn.volunteer_id, ids):
+        attended[index[volunteer]] = count
+    for volunteer, count in _of(db, _absent(), Signup.volunteer_id, ids):
+        no_shows[index[volunteer]] = count
+    spoken = {raw: frozenset(json.loads(raw)) for raw in {row[5] for row in rows}}  # few distinct lists
+    return Pool(
+        ids=ids, users=[row[1] for row in rows], latitude=np.array([row[2] for row in rows], dtype=float),
+        longitude=np.array([row[3] for row in rows], dtype=float),
+        reach=np.array([row[4] for row in rows], dtype=float),
+        languages=[spoken[row[5]] for row in rows],
+        skills=skills,
+        windows=_intervals(db, select(WeeklyWindow.volunteer_id, WeeklyWindow.start_minute, WeeklyWindow.end_minute),
+                           WeeklyWindow.volunteer_id, ids, index),
+        bookings=_intervals(db, select(Assignment.volunteer_id, Assignment.starts_at, Assignment.ends_at),
+                            Assignment.volunteer_id, ids, index),
+        attended=attended, no_shows=no_shows,
+    )  # fmt: skip
+
+
+def _attended() -> Select:
+    return select(CheckIn.volunteer_id, func.count(func.distinct(CheckIn.activity_id))).group_by(CheckIn.volunteer_id)
+
+
+def _absent() -> Select:
+    return select(Signup.volunteer_id, func.count()).where(Signup.status == "no_show").group_by(Signup.volunteer_id)
+
+
+def _of(db: Session, query: Select, column: Any, ids: np.ndarray) -> Iterator[Any]:
+    """The rows of `query` for the volunteers `ids` (ascending; the first column is the volunteer):
+    few by an IN list; many by one range scan over their span, others' rows dropped (an IN list of
+    tens of thousands costs more to build and send than the scan)."""
+    if len(ids) <= CHUNK:
+        yield from db.execute(query.where(column.in_(ids.tolist())))
+        return
+    wanted = set(ids.tolist())
+    rows = db.execute(query.where(column.between(int(ids[0]), int(ids[-1]))))
+    yield from (row for row in rows if row[0] in wanted)
+
+
+def _intervals(db: Session, query: Select, column: Any, ids: np.ndarray, index: dict[int, int]) -> Intervals:
+    rows = list(_of(db, query, column, ids))
+    owner = np.array([index[row[0]] for row in rows], dtype=np.int64)
+    return owner, np.array([row[1] for row in rows], dtype=np.int64), np.array([row[2] for row in rows], dtype=np.int64)
+
+
+def _haversine(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    """`geofence.distance_m` from one point to many."""
+    phi1, phi2 = np.radians(lat), np.radians(lats)
+    a = np.sin((phi2 - phi1) / 2) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin(np.radians(lons - lon) / 2) ** 2
+    return 2 * EARTH_RADIUS_M * np.arcsin(np.minimum(1.0, np.sqrt(a)))
