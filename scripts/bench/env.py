@@ -138,13 +138,13 @@ def relay_server(
     )
     server = RelayServer(f"http://127.0.0.1:{port}", process, shown, log_path)
     try:
-        _wait_ready(server)
+        wait_ready(server)
         yield server
     finally:
         server.stop()
 
 
-def _wait_ready(server: RelayServer, timeout_s: float = 60) -> None:
+def wait_ready(server: RelayServer, timeout_s: float = 180) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if server.process.poll() is not None:

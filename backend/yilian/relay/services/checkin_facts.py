@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlalchemy import Select, bindparam, exists, func, select
+from sqlalchemy import Select, bindparam, exists, func, select, true
 from sqlalchemy.orm import Session
 
 from yilian.relay.config import Settings
@@ -51,7 +51,7 @@ def read(
 def _statement(limits: tuple[int, ...]) -> Select:  # type: ignore[type-arg]
     # Subqueries correlated with the volunteer and activity rows the statement finds.
     visits, approved = (CheckIn.volunteer_id == Volunteer.id,), Signup.status == "approved"
-    return select(
+    found = select(
         Volunteer,
         Activity,
         select(SignupTerms.requires_signup).where(SignupTerms.activity_id == Activity.id).scalar_subquery(),
@@ -61,4 +61,5 @@ def _statement(limits: tuple[int, ...]) -> Select:  # type: ignore[type-arg]
         exists().where(*visits, CheckIn.status == "open"),
         select(func.coalesce(func.max(CheckIn.checked_out_at), 0)).where(*visits).scalar_subquery(),
         select(func.count()).where(*visits, CheckIn.activity_id == Activity.id).scalar_subquery(),
-    ).where(Volunteer.app_user_id == bindparam("app_user_id"), Activity.id == bindparam("activity_id"))
+    ).join_from(Volunteer, Activity, true())  # one row of each, found by the WHERE clause
+    return found.where(Volunteer.app_user_id == bindparam("app_user_id"), Activity.id == bindparam("activity_id"))
