@@ -134,9 +134,11 @@ def floor_server(workdir: Path, workers: int) -> Iterator[env.RelayServer]:
 
 def _summary(run: Run) -> str:
     r = run.result
+    errors = [line for line in r.stderr.splitlines() if line.startswith("HTTP ")]
     return (
         f"{r.rate:.0f} req/s, p50 {r.latency_ms('p50'):.1f} ms, p99 {r.latency_ms('p99'):.1f} ms, "
         f"errors {r.stats['http_err']}, server CPU {run.cpu_ms_per_request:.2f} ms/request"
+        + "".join(f"\n    {line[:300]}" for line in errors[:5])
     )
 
 
