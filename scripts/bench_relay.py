@@ -1,12 +1,13 @@
 """Relay benchmark: `make bench-relay` (or `.venv/bin/python scripts/bench_relay.py`) → bench/relay.md.
 
 Measures, on this machine, in one run:
-1. the check-in/check-out API: the relay as a real server (`yilian relay serve`: uvicorn, one
-   process, the outbox worker in it; `--workers N`: uvicorn with N processes), on SQLite and on
-   PostgreSQL (a scratch database, when YILIAN_TEST_POSTGRES answers); wrk (C, Lua script
-   scripts/bench/relay.lua) on loopback at a fixed concurrency, every request a distinct, valid
-   check-in or check-out (pre-generated: FakeFaceProvider(DEV_FACE_PROVIDER_KEY) assertions,
-   venue sign-in codes read from the organiser API, an Idempotency-Key each);
+1. the check-in/check-out API (scripts/bench/checkin_api.py): the relay as a real server with 1, 2 and 4
+   processes (`yilian relay serve`; uvicorn --workers N, the outbox worker in each), on SQLite and
+   on PostgreSQL (a scratch database, when YILIAN_TEST_POSTGRES answers), check-in and check-out
+   measured apart, each against the stack's floor (scripts/bench/floor.py) measured in the same
+   run; wrk (C, Lua script scripts/bench/relay.lua) on loopback at a fixed concurrency, every
+   request a distinct, valid check-in or check-out (pre-generated: FakeFaceProvider(DEV_FACE_PROVIDER_KEY)
+   assertions, venue sign-in codes read from the organiser API, an Idempotency-Key each);
 2. attestation signing on one core: FastSigner and the relay's `sign_attestation`, against
    eth-account's generic EIP-712 encoding (signatures compared byte for byte);
 3. check-out → confirmed: a burst of check-outs on a Hardhat node, followed until every
@@ -35,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from sqlalchemy import func, select  # noqa: E402
 
-from bench import e2e, env, load, machine, seed, signing  # noqa: E402
+from bench import checkin_api, e2e, env, load, machine, seed, signing  # noqa: E402
 from yilian.chain.artifacts import PROJECT_ROOT  # noqa: E402
 from yilian.chain.connection import connect  # noqa: E402
 from yilian.chain.manifest import Manifest  # noqa: E402
@@ -43,22 +44,9 @@ from yilian.relay.db.models import Attestation, ChainTx  # noqa: E402
 from yilian.relay.db.session import make_engine, make_sessionmaker  # noqa: E402
 
 REPORT = PROJECT_ROOT / "bench" / "relay.md"
-TARGET_RPS, TARGET_P99_MS = 500, 100
 TARGET_SIGN = 2000
 TARGET_E2E, TARGET_BURST_S = 500, 30
 TARGET_GANACHE = 0.90
-
-
-@dataclass
-class ApiRun:
-    database: str
-    server: str
-    result: load.WrkResult
-    server_cpu_s: float
-    volunteers: int
-    sessions: int
-    load_before: str
-    load_after: str
 
 
 @dataclass
@@ -80,7 +68,7 @@ class Report:
     load_start: str = field(default_factory=machine.uptime)
     signing: signing.SigningResult | None = None
     signing_load: str = ""
-    api: list[ApiRun] = field(default_factory=list)
+    api: list[checkin_api.Point] = field(default_factory=list)
     bursts: list[BurstRun] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -120,9 +108,6 @@ def run_database(kind: str, chain, manifest_path: Path, args, workdir: Path, rep
     w3 = connect(chain.rpc_url, timeout=60)
     n_api = args.api_volunteers if "api" in args.parts else 0
     n_burst = args.burst if kind in args.burst_databases else 0
-    # PostgreSQL serves several relay processes: the API part again with uvicorn --workers N.
-    more = args.postgres_workers if kind == "postgresql" and args.postgres_workers > 1 and n_api else 0
-    n_apis = n_api * (2 if more else 1)
     with env.scratch_database(kind, workdir) as url:
         keys = env.create_keys(url)
         settings = {"batch_max_size": args.batch_size}
@@ -130,24 +115,25 @@ def run_database(kind: str, chain, manifest_path: Path, args, workdir: Path, rep
                        workers=args.workers)  # fmt: skip
         with env.relay_server(**options, settings=settings) as server:  # type: ignore[arg-type]
             api = seed.Api(server.url, keys)
-            log(f"{kind}: seeding {args.activities} activities and {n_apis + n_burst} volunteers through the API")
+            log(f"{kind}: seeding {args.activities} activities and {n_api + n_burst} volunteers through the API")
             started = time.time()
             seeded = seed.seed(api, prefix=f"{kind}-{uuid.uuid4().hex[:6]}", activities=args.activities,
-                               volunteers=n_apis + n_burst)  # fmt: skip
+                               volunteers=n_api + n_burst)  # fmt: skip
             seed.wait_chain_settled(url)
             log(f"{kind}: seeded in {time.time() - started:.0f} s")
-            if n_api:
-                api_run(kind, server, api, seed.Seeded(seeded.activities, seeded.volunteers[:n_api]), args,
-                        workdir, report)  # fmt: skip
-            if more:
-                wait_idle(url)
-                with env.relay_server(**{**options, "workers": more}, settings=settings) as several:  # type: ignore[arg-type]
-                    part = seed.Seeded(seeded.activities, seeded.volunteers[n_api:n_apis])
-                    api_run(kind, several, seed.Api(several.url, keys), part, args, workdir, report)
-            if not n_burst:
-                return
+        if n_api:  # with the seeding server stopped: each API run starts its own
+            report.api += checkin_api.measure(
+                kind, url=url, rpc_url=chain.rpc_url, manifest=manifest_path, keys=keys,
+                seeded=seed.Seeded(seeded.activities, seeded.volunteers[:n_api]), workers=args.api_workers,
+                connections=args.connections, duration_s=args.duration, workdir=workdir, settings=settings,
+                wait_idle=wait_idle, log=log,
+            )  # fmt: skip
+        if not n_burst:
+            return
+        with env.relay_server(**options, settings=settings) as server:  # type: ignore[arg-type]
+            api = seed.Api(server.url, keys)
             wait_idle(url)
-            burst_part = seed.Seeded(seeded.activities, seeded.volunteers[n_apis:])
+            burst_part = seed.Seeded(seeded.activities, seeded.volunteers[n_api:])
             log(f"{kind}: opening {n_burst} check-ins (untimed)")
             plan = e2e.open_check_ins(api, burst_part, workdir, name=f"{kind}-burst", connections=args.connections)
             wait_since(time.time(), 61)  # the last check-ins need a whole minute of service
@@ -186,28 +172,6 @@ def run_database(kind: str, chain, manifest_path: Path, args, workdir: Path, rep
             w3, manifest, addresses, burst_part.activities, batch=args.batch_size, now=now, session=2
         )
         log(f"{kind}: hardhat's own rate for raw batches of {args.batch_size}: {run.raw.rate:.0f}/s")
-
-
-def api_run(kind: str, server, api: seed.Api, part: seed.Seeded, args, workdir: Path, report: Report) -> None:  # type: ignore[no-untyped-def]
-    at, codes = seed.signin_codes(api, part.activities)
-    plan = workdir / f"{kind}-mixed-{uuid.uuid4().hex[:6]}.tsv"
-    planned = seed.write_checkin_plan(plan, part, sessions=args.sessions, at=at, codes=codes, checkout_after_s=120)
-    log(f"{kind}: API, {planned} check-ins planned, {args.connections} connections, up to {args.duration} s")
-    before, cpu0 = machine.uptime(), machine.cpu_seconds(server.process.pid)
-    result = load.run_wrk(server.url, mode="mixed", plan=plan, key=api.keys["app"],
-                          connections=args.connections, duration_s=args.duration)  # fmt: skip
-    cpu = machine.cpu_seconds(server.process.pid) - cpu0
-    report.api.append(ApiRun(kind, server.command, result, cpu, len(part.volunteers), args.sessions, before,
-                             machine.uptime()))  # fmt: skip
-    log(f"{kind}: {result.rate:.0f} req/s, p50 {result.latency_ms('p50'):.0f} ms, "
-        f"p99 {result.latency_ms('p99'):.0f} ms, errors {result.stats['http_err']}, "
-        f"server CPU {cpu * 1000 / max(1, result.requests):.1f} ms/request")  # fmt: skip
-    if result.stats["fillers"]:
-        report.notes.append(
-            f"{kind}: the plan ran out before the {args.duration} s were over "
-            f"({result.stats['fillers']} GET /healthz fillers sent meanwhile; excluded from req/s, "
-            "included in the latency percentiles)."
-        )
 
 
 def run_ganache(args, workdir: Path, report: Report) -> None:  # type: ignore[no-untyped-def]
@@ -265,37 +229,8 @@ def render(report: Report, command: str) -> str:
         "",
     ]
     if report.api:
-        lines += [
-            "## 1. Check-in / check-out API",
-            "",
-            f"Every request a distinct, valid call with an Idempotency-Key: {a.api_volunteers} volunteers, each "
-            f"checking in (face assertion, sign-in code, geofence) and out ({120 // 60}-minute sessions, "
-            f"attestation signed and stored in the outbox) up to {a.sessions} times, across {a.activities} "
-            f"activities; wrk, 2 threads, {a.connections} connections, "
-            f"up to {a.duration} s; the outbox worker runs in the server meanwhile (Hardhat node).",
-            "",
-            "| database | server | requests | req/s | p50 ms | p90 ms | p99 ms | max ms | errors "
-            "| server CPU ms/req | load before → after |",
-            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
-        ]
-        for run in report.api:
-            r = run.result
-            errors = r.stats["http_err"] + sum(r.stats["errors"].values())
-            lines.append(
-                f"| {run.database} | `{run.server}` | {r.requests} "
-                f"({r.stats['ci_ok']} in, {r.stats['co_ok']} out) | {r.rate:.0f} | {r.latency_ms('p50'):.1f} | "
-                f"{r.latency_ms('p90'):.1f} | {r.latency_ms('p99'):.1f} | {r.latency_ms('max'):.0f} | {errors} | "
-                f"{run.server_cpu_s * 1000 / max(1, r.requests):.2f} | "
-                f"{_load(run.load_before)} → {_load(run.load_after)} |"
-            )
-        lines += [""]
-        for run in report.api:
-            ok = run.result.rate >= TARGET_RPS and run.result.latency_ms("p99") < TARGET_P99_MS
-            lines.append(
-                f"- {run.database}: target ≥ {TARGET_RPS} req/s with p99 < {TARGET_P99_MS} ms: {verdict(ok)} "
-                f"({run.result.rate:.0f} req/s, p99 {run.result.latency_ms('p99'):.0f} ms)."
-            )
-        lines += [""]
+        lines += checkin_api.render(report.api, volunteers=a.api_volunteers, activities=a.activities,
+                                    connections=a.connections, duration_s=a.duration)  # fmt: skip
     if report.signing:
         s = report.signing
         lines += [
@@ -417,8 +352,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--burst-databases", default="sqlite", help="databases the Hardhat burst runs on")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--duration", type=int, default=30, help="API run length bound, seconds")
-    parser.add_argument("--api-volunteers", type=int, default=1000)
-    parser.add_argument("--sessions", type=int, default=8, help="check-in bodies per volunteer (≤ 16)")
+    parser.add_argument("--api-volunteers", type=int, default=3000, help="check-ins (and check-outs) per API run")
     parser.add_argument("--activities", type=int, default=20)
     parser.add_argument("--burst", type=int, default=10_000, help="check-outs in the Hardhat burst")
     parser.add_argument("--burst-timeout", type=float, default=300)
@@ -426,18 +360,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--ganache-burst", type=int, default=1000)
     parser.add_argument("--ganache-batch", type=int, default=50)
     parser.add_argument("--workers", type=int, default=1, help="1: yilian relay serve; N: uvicorn --workers N")
-    parser.add_argument(
-        "--postgres-workers", type=int, default=2, help="on PostgreSQL, the API part again with uvicorn --workers N"
-    )
+    parser.add_argument("--api-workers", default="1,2,4", help="server processes of the API part's runs")
     parser.add_argument("--signatures", type=int, default=20_000)
     parser.add_argument("--output", type=Path, default=REPORT)
     args = parser.parse_args(argv)
     # A SIGTERM unwinds like Ctrl-C: servers, chains and scratch databases are cleaned up.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if args.quick:
-        args.api_volunteers, args.sessions, args.duration = 100, 4, 10
+        args.api_volunteers, args.duration = 300, 10
         args.burst, args.ganache_burst, args.signatures = 300, 150, 3000
     parts = args.parts = set(args.parts.split(","))
+    args.api_workers = [int(count) for count in args.api_workers.split(",")]
     args.burst_databases = set(args.burst_databases.split(",")) if "burst" in parts else set()
     if not load.wrk_available():
         sys.exit("wrk is needed: apt-get install -y wrk")

@@ -104,7 +104,7 @@ class RelayServer:
                 self.argv, cwd=self.log_path.parent, env=self.env, stdin=subprocess.DEVNULL, stdout=log,
                 stderr=subprocess.STDOUT, start_new_session=True,
             )  # fmt: skip
-        _wait_ready(self)
+        wait_ready(self)
         return self
 
     def kill(self) -> None:
@@ -162,8 +162,9 @@ def relay_server(**options: object) -> Iterator[RelayServer]:
         server.stop()
 
 
-def _wait_ready(server: RelayServer, timeout_s: float = 60) -> None:
-    """Until the relay answers /healthz at all: during a chain outage a serving relay says 503."""
+def wait_ready(server: RelayServer, timeout_s: float = 180) -> None:
+    """Until the relay answers /healthz at all: during a chain outage a serving relay says 503.
+    Start-up on a loaded machine can take a minute or more."""
     assert server.process is not None
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:

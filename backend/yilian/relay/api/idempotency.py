@@ -11,6 +11,8 @@ from typing import Any
 
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy import Row, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -29,29 +31,39 @@ def run_idempotent(
     handler: Callable[[Session], tuple[int, Any]],
 ) -> JSONResponse:
     """Runs `handler(session)` → (status, body) once per (API key, scope, Idempotency-Key)."""
-    request_hash = hashlib.sha256(json.dumps(jsonable_encoder(request_body), sort_keys=True).encode()).hexdigest()
+    request_hash = hashlib.sha256(json.dumps(_plain(request_body), sort_keys=True).encode()).hexdigest()
     record_key = f"{api_key.id}:{scope}:{idempotency_key}" if idempotency_key else None
     try:
         with transaction(sessions) as session:
-            if record_key and (earlier := session.get(IdempotencyRecord, record_key)):
+            if record_key and (earlier := session.execute(_EARLIER, {"key": record_key}).one_or_none()):
                 return _replay(earlier, request_hash)
             status, body = handler(session)
-            body = jsonable_encoder(body)
+            body = _plain(body)
             if record_key:
-                record = IdempotencyRecord(
-                    key=record_key, request_hash=request_hash, status_code=status, body=json.dumps(body)
-                )
-                session.add(record)
+                answer = {"status_code": status, "body": json.dumps(body)}
+                session.execute(_RECORD, {"key": record_key, "request_hash": request_hash, **answer})
             return JSONResponse(body, status_code=status)
     except IntegrityError as error:
         if record_key:
             with sessions() as session:
-                if earlier := session.get(IdempotencyRecord, record_key):
+                if earlier := session.execute(_EARLIER, {"key": record_key}).one_or_none():
                     return _replay(earlier, request_hash)
         raise Conflict("a conflicting request was processed at the same time", code="concurrent_request") from error
 
 
-def _replay(record: IdempotencyRecord, request_hash: str) -> JSONResponse:
+def _plain(value: Any) -> Any:
+    """JSON-ready data; a pydantic model dumps itself (what jsonable_encoder gives, at a fraction of the cost)."""
+    return value.model_dump(mode="json") if isinstance(value, BaseModel) else jsonable_encoder(value)
+
+
+# Built once: every keyed check-in and check-out looks its key up and records its answer.
+_EARLIER = select(IdempotencyRecord.request_hash, IdempotencyRecord.status_code, IdempotencyRecord.body).where(
+    IdempotencyRecord.key == bindparam("key")
+)
+_RECORD = insert(IdempotencyRecord)
+
+
+def _replay(record: Row[str, int, str], request_hash: str) -> JSONResponse:
     if record.request_hash != request_hash:
         raise Unprocessable("this Idempotency-Key was used with a different request", code="idempotency_key_reused")
     return JSONResponse(json.loads(record.body), status_code=record.status_code, headers={"Idempotent-Replay": "true"})

@@ -4,12 +4,12 @@ further check-ins and check-outs get 429 `too_many_attempts` with `Retry-After` 
 moves on or an organiser of the activity lifts the lock-out. A face assertion presented with a
 failing attempt is spent: the next guess needs a new face match."""
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import ColumnElement, CursorResult, ScalarSelect, bindparam, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from yilian.relay.config import Settings
@@ -40,11 +40,12 @@ class Lockout:
     retry_after: int  # 0: not locked
 
 
-def _limits(settings: Settings, volunteer_id: int, activity_id: int, api_key_id: int) -> list:
+def _limits(settings: Settings) -> list[tuple[int, str]]:
+    """The three windows' limits, in the order of `window_columns`."""
     return [
-        (FailedAttempt.volunteer_id, volunteer_id, settings.max_failures_per_volunteer, "volunteer"),
-        (FailedAttempt.activity_id, activity_id, settings.max_failures_per_activity, "activity"),
-        (FailedAttempt.api_key_id, api_key_id, settings.max_failures_per_api_key, "API key"),
+        (settings.max_failures_per_volunteer, "volunteer"),
+        (settings.max_failures_per_activity, "activity"),
+        (settings.max_failures_per_api_key, "API key"),
     ]
 
 
@@ -52,9 +53,45 @@ def require_not_locked(
     db: Session, settings: Settings, *, volunteer_id: int, activity_id: int, api_key_id: int, now: int
 ) -> None:
     """Raises TooManyAttempts while any of the three windows holds its limit of failures."""
-    for column, value, limit, what in _limits(settings, volunteer_id, activity_id, api_key_id):
-        retry_after = _retry_after(db, settings, column == value, limit, now)
-        if retry_after:
+    since = now - settings.attempt_window_s
+    parameters = {"volunteer_id": volunteer_id, "activity_id": activity_id, "api_key_id": api_key_id, "since": since}
+    raise_if_locked(settings, db.execute(select(*window_columns(limits(settings))), parameters).one(), now)
+
+
+def limits(settings: Settings) -> tuple[int, ...]:
+    return tuple(limit for limit, _ in _limits(settings))
+
+
+def window_columns(
+    limits: tuple[int, ...], volunteer: ColumnElement[int] | None = None, activity: ColumnElement[int] | None = None
+) -> list[ScalarSelect[int]]:
+    """Per window (volunteer, activity, API key; `limits` in that order): the time of the limit-th most recent unlifted
+    failure, NULL while there are fewer. Bound by `api_key_id`, `since` (the window's start) and,
+    unless given as columns of an enclosing query, `volunteer_id` and `activity_id`: a check-in
+    reads them in the statement that reads its other facts."""
+    values: tuple[ColumnElement[int], ...] = (
+        bindparam("volunteer_id") if volunteer is None else volunteer,
+        bindparam("activity_id") if activity is None else activity,
+        bindparam("api_key_id"),
+    )
+    columns = (FailedAttempt.volunteer_id, FailedAttempt.activity_id, FailedAttempt.api_key_id)
+    unlifted_since = (FailedAttempt.at > bindparam("since"), FailedAttempt.lifted_at.is_(None))
+    return [
+        select(FailedAttempt.at)
+        .where(column == value, *unlifted_since)
+        .order_by(FailedAttempt.at.desc())
+        .limit(1)
+        .offset(limit - 1)
+        .scalar_subquery()
+        for column, value, limit in zip(columns, values, limits, strict=True)
+    ]
+
+
+def raise_if_locked(settings: Settings, limit_times: Sequence[int | None], now: int) -> None:
+    """`limit_times`: what `window_columns` read; locked until the oldest of those failures leaves the window."""
+    for (limit, what), at in zip(_limits(settings), limit_times, strict=True):
+        if at is not None:
+            retry_after = max(1, at + settings.attempt_window_s - now)
             raise TooManyAttempts(
                 f"{limit} failed sign-in attempts for this {what} within {settings.attempt_window_s} s; "
                 f"try again in {retry_after} s or ask the organiser to lift the lock-out",

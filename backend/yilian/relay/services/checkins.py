@@ -14,17 +14,16 @@ session at the last verified presence (check-in or in-fence presence ping), neve
 import uuid
 from dataclasses import asdict
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from yilian.chain.protocol import MAX_SESSIONS
 from yilian.records.evidence import canonical
 from yilian.relay.config import Settings
 from yilian.relay.db.models import Activity, Attestation, CheckIn, PresencePing, Volunteer
-from yilian.relay.services import attempts, proofs
-from yilian.relay.services.activities import get_activity
+from yilian.relay.services import attempts, checkin_facts, identifiers, proofs
 from yilian.relay.services.chain import RelayChain
-from yilian.relay.services.closing import close_session, last_presence
+from yilian.relay.services.closing import close_session, last_presence, minutes_recorded_column
 from yilian.relay.services.errors import Conflict, Forbidden, NotFound, Unprocessable
 from yilian.relay.services.proofs import Location
 from yilian.relay.services.volunteers import get_volunteer
@@ -45,24 +44,31 @@ def check_in(
     signin_code: str, face: FaceAssertion, received_at: int, client_time: int | None, api_key_id: int,
 ) -> CheckIn:  # fmt: skip
     """`received_at`: the relay's clock; `client_time` only dates the code and face read earlier."""
-    volunteer = _active_volunteer(db, app_user_id)
-    activity = _open_activity(db, activity_id)
-    require_signed_up(db=db, activity_id=activity.id, volunteer_id=volunteer.id)
-    attempts.require_not_locked(
-        db, settings, volunteer_id=volunteer.id, activity_id=activity.id, api_key_id=api_key_id, now=received_at
-    )
+    facts = checkin_facts.read(
+        db, settings, app_user_id=identifiers.app_user_id(app_user_id), activity_id=activity_id,
+        api_key_id=api_key_id, face_nonce=face.nonce, now=received_at,
+    )  # fmt: skip
+    if facts is None:  # the volunteer or the activity is unknown: what concerns the volunteer comes first
+        _require_active(get_volunteer(db, app_user_id))
+        raise NotFound(f"no activity {activity_id}", code="activity_not_found")
+    volunteer, activity = _require_active(facts.volunteer), _require_open(facts.activity)
+    require_signed_up(activity.id, required=facts.signup_required, approved=facts.signed_up)
+    attempts.raise_if_locked(settings, facts.limit_times, received_at)
     seen_at = _device_time(settings, received_at, client_time)
     check_activity_open(activity.starts_at, activity.ends_at, seen_at, settings.checkin_tolerance_s)
     proofs.check_location(activity, location, settings)
-    proofs.require_unused_face(db, face)
+    proofs.refuse_spent_face(facts.face_spent)
     proofs.verify_code(settings, activity, volunteer, signin_code, face, seen_at)
     proofs.verify_face(settings, activity, volunteer, face, seen_at)
-    _require_no_open_check_in(db, volunteer)
-    starts_at = max(received_at, _previous_check_out(db, volunteer))
-    visit = CheckIn(
+    if facts.open_check_in:
+        raise Conflict("the volunteer is still checked in elsewhere", code="check_in_already_open")
+    session_number = _session_number(facts.sessions_here)
+    starts_at = max(received_at, facts.previous_check_out)
+    values = dict(
         id=str(uuid.uuid4()), volunteer_id=volunteer.id, activity_id=activity.id,
-        session=next_session(db, volunteer, activity), checked_in_at=starts_at,
-        check_in_received_at=received_at, last_presence_at=starts_at, face_nonce=face.nonce,
+        session=session_number, checked_in_at=starts_at, checked_out_at=None,
+        check_in_received_at=received_at, check_out_received_at=None, last_presence_at=starts_at,
+        closed_by=None, face_nonce=face.nonce,
         evidence=canonical({
             "check_in": {"at": starts_at, "received_at": received_at, "client_time": client_time, **asdict(location)},
             "face": face.model_dump(),
@@ -70,9 +76,11 @@ def check_in(
         status="open",
     )  # fmt: skip
     proofs.spend_face(db, face, "check_in", received_at)
-    db.add(visit)
-    db.flush()
-    return visit
+    db.execute(_INSERT_CHECK_IN, values)  # a plain INSERT: no unit of work to flush for one new row
+    return CheckIn(**values)
+
+
+_INSERT_CHECK_IN = insert(CheckIn)
 
 
 def record_presence(
@@ -80,8 +88,8 @@ def record_presence(
 ) -> CheckIn:
     """An in-fence position during the session, at the relay's receipt time: the session's last
     verified presence moves up to it. Outside the fence: 422 outside_geofence, nothing recorded."""
-    visit, _ = _own_open_visit(db, check_in_id, app_user_id)
-    proofs.check_location(get_activity(db, visit.activity_id), location, settings)
+    visit, _, activity, _ = _own_open_visit(db, check_in_id, app_user_id)
+    proofs.check_location(activity, location, settings)
     db.add(PresencePing(check_in_id=visit.id, at=received_at, **asdict(location)))
     visit.last_presence_at = max(visit.last_presence_at, received_at)
     db.flush()
@@ -93,8 +101,7 @@ def check_out(
     location: Location | None, face: FaceAssertion | None, left_at_last_presence: bool,
     received_at: int, client_time: int | None, api_key_id: int,
 ) -> tuple[CheckIn, Attestation | None]:  # fmt: skip
-    visit, volunteer = _own_open_visit(db, check_in_id, app_user_id)
-    activity = get_activity(db, visit.activity_id)
+    visit, volunteer, activity, served = _own_open_visit(db, check_in_id, app_user_id)
     if face is not None:
         attempts.require_not_locked(
             db, settings, volunteer_id=volunteer.id, activity_id=activity.id, api_key_id=api_key_id, now=received_at
@@ -103,7 +110,7 @@ def check_out(
         evidence = last_presence(db, visit)
         attestation = close_session(
             db, chain, visit, activity, ends_at=visit.last_presence_at, received_at=received_at,
-            closed_by="last_presence", evidence=evidence,
+            closed_by="last_presence", evidence=evidence, already_served=served,
         )  # fmt: skip
         return visit, attestation
     if location is None:
@@ -112,8 +119,9 @@ def check_out(
     _verify_check_out(db, settings, activity, volunteer, location, face, ends_at)
     evidence = {"client_time": client_time, **asdict(location)} | ({"face": face.model_dump()} if face else {})
     attestation = close_session(
-        db, chain, visit, activity, ends_at=ends_at, received_at=received_at, closed_by="check_out", evidence=evidence
-    )
+        db, chain, visit, activity, ends_at=ends_at, received_at=received_at, closed_by="check_out",
+        evidence=evidence, already_served=served,
+    )  # fmt: skip
     return visit, attestation
 
 
@@ -143,45 +151,47 @@ def _device_time(settings: Settings, received_at: int, client_time: int | None) 
     )  # fmt: skip
 
 
-def _own_open_visit(db: Session, check_in_id: str, app_user_id: str) -> tuple[CheckIn, Volunteer]:
-    visit = db.get(CheckIn, check_in_id)
-    volunteer = get_volunteer(db, app_user_id)
-    if visit is None or visit.volunteer_id != volunteer.id:
+def _own_open_visit(db: Session, check_in_id: str, app_user_id: str) -> tuple[CheckIn, Volunteer, Activity, int]:
+    """The open check-in with its volunteer, its activity and the volunteer's minutes recorded
+    there, in one statement."""
+    found = db.execute(_VISIT, {"check_in_id": check_in_id}).one_or_none()
+    if found is None or found.Volunteer.app_user_id != identifiers.app_user_id(app_user_id):
+        get_volunteer(db, app_user_id)  # an unknown volunteer is told so first
         raise NotFound(f"no check-in {check_in_id} for this volunteer", code="check_in_not_found")
+    visit, volunteer, activity, served = found
     if visit.status != "open":
         raise Conflict(f"check-in {check_in_id} is already checked out", code="check_in_closed")
-    return visit, volunteer
+    return visit, volunteer, activity, served
 
 
-def _active_volunteer(db: Session, app_user_id: str) -> Volunteer:
-    volunteer = get_volunteer(db, app_user_id)
+_VISIT = (
+    select(CheckIn, Volunteer, Activity, minutes_recorded_column(Volunteer.address, CheckIn.activity_id))
+    .join(Volunteer, Volunteer.id == CheckIn.volunteer_id)
+    .join(Activity, Activity.id == CheckIn.activity_id)
+    .where(CheckIn.id == bindparam("check_in_id"))
+)
+
+
+def _require_active(volunteer: Volunteer) -> Volunteer:
     if volunteer.status != "active":
-        raise Forbidden(f"volunteer {app_user_id!r} is suspended", code="volunteer_suspended")
+        raise Forbidden(f"volunteer {volunteer.app_user_id!r} is suspended", code="volunteer_suspended")
     return volunteer
 
 
-def _open_activity(db: Session, activity_id: int) -> Activity:
-    activity = get_activity(db, activity_id)
+def _require_open(activity: Activity) -> Activity:
     if activity.status != "open":
-        raise Conflict(f"activity {activity_id} is closed", code="activity_closed")
+        raise Conflict(f"activity {activity.id} is closed", code="activity_closed")
     return activity
-
-
-def _require_no_open_check_in(db: Session, volunteer: Volunteer) -> None:
-    if db.scalar(select(CheckIn.id).where(CheckIn.volunteer_id == volunteer.id, CheckIn.status == "open")):
-        raise Conflict("the volunteer is still checked in elsewhere", code="check_in_already_open")
-
-
-def _previous_check_out(db: Session, volunteer: Volunteer) -> int:
-    """The end of the volunteer's latest session anywhere: the next one cannot start before it."""
-    latest = select(func.max(CheckIn.checked_out_at)).where(CheckIn.volunteer_id == volunteer.id)
-    return db.scalar(latest) or 0
 
 
 def next_session(db: Session, volunteer: Volunteer, activity: Activity) -> int:
     count = db.execute(
         select(func.count()).where(CheckIn.volunteer_id == volunteer.id, CheckIn.activity_id == activity.id)
     ).scalar_one()
-    if count >= MAX_SESSIONS:
+    return _session_number(count)
+
+
+def _session_number(sessions_so_far: int) -> int:
+    if sessions_so_far >= MAX_SESSIONS:
         raise Unprocessable(f"at most {MAX_SESSIONS} sessions per activity", code="session_limit_reached")
-    return count
+    return sessions_so_far

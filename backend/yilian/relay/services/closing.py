@@ -9,7 +9,7 @@ check-out), clipped to the activity window and capped.
 import json
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ScalarSelect, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from yilian.chain.eip712 import uid
@@ -26,12 +26,15 @@ SWEEP_BATCH = 100
 
 def close_session(
     db: Session, chain: RelayChain, visit: CheckIn, activity: Activity,
-    *, ends_at: int, received_at: int, closed_by: str, evidence: dict[str, Any],
+    *, ends_at: int, received_at: int, closed_by: str, evidence: dict[str, Any], already_served: int | None = None,
 ) -> Attestation | None:  # fmt: skip
-    """Closes `visit` at `ends_at` (≥ its check-in, ≤ `received_at`) and queues its attestation."""
+    """Closes `visit` at `ends_at` (≥ its check-in, ≤ `received_at`) and queues its attestation.
+    `already_served`: the volunteer's minutes recorded at the activity, when the caller read them."""
     volunteer = db.get_one(Volunteer, visit.volunteer_id)
     ends_at = max(visit.checked_in_at, min(ends_at, received_at))
-    minutes = _minutes(db, visit, volunteer, activity, ends_at)
+    if already_served is None:
+        already_served = minutes_recorded(db, volunteer, activity)
+    minutes = _minutes(visit, activity, ends_at, already_served)
     bundle = json.loads(visit.evidence) | {"check_out": {"at": ends_at, "received_at": received_at, **evidence}}
     visit.status, visit.checked_out_at, visit.check_out_received_at = "closed", ends_at, received_at
     visit.closed_by, visit.evidence = closed_by, canonical(bundle)
@@ -71,11 +74,11 @@ def close_abandoned(sessions: sessionmaker[Session], chain: RelayChain, settings
         return len(rows)
 
 
-def _minutes(db: Session, visit: CheckIn, volunteer: Volunteer, activity: Activity, ends_at: int) -> int:
+def _minutes(visit: CheckIn, activity: Activity, ends_at: int, already_served: int) -> int:
     try:
         return service_minutes(
             visit.checked_in_at, ends_at, activity.starts_at, activity.ends_at,
-            already_served=minutes_recorded(db, volunteer, activity), minute_cap=activity.minute_cap,
+            already_served=already_served, minute_cap=activity.minute_cap,
         )  # fmt: skip
     except NoServiceTime:
         return 0
@@ -100,16 +103,23 @@ def store_attestation(
         evidence_hash=evidence_hash(visit.evidence),
         status="pending",
     )
-    db.add(attestation)
-    db.flush()
+    db.add(attestation)  # signed before the transaction inserts it (one INSERT, no UPDATE)
     return attestation
 
 
 def minutes_recorded(db: Session, volunteer: Volunteer, activity: Activity) -> int:
-    return db.execute(
-        select(func.coalesce(func.sum(Attestation.minutes), 0)).where(
-            Attestation.volunteer_address == volunteer.address,
-            Attestation.activity_id == activity.id,
+    return db.execute(select(minutes_recorded_column(volunteer.address, activity.id))).scalar_one()
+
+
+def minutes_recorded_column(volunteer_address: Any, activity_id: Any) -> ScalarSelect[int]:
+    """The minutes attested (and not rejected) for a volunteer at an activity; the arguments are
+    values or columns of an enclosing query."""
+    return (
+        select(func.coalesce(func.sum(Attestation.minutes), 0))
+        .where(
+            Attestation.volunteer_address == volunteer_address,
+            Attestation.activity_id == activity_id,
             Attestation.status != "rejected",
         )
-    ).scalar_one()
+        .scalar_subquery()
+    )

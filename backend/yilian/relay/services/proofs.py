@@ -4,6 +4,7 @@ is marked as a counted attempt (services.attempts) and its face assertion is spe
 
 from dataclasses import dataclass
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from yilian.relay.config import Settings
@@ -36,12 +37,19 @@ def check_location(activity: Activity, location: Location, settings: Settings) -
 
 
 def require_unused_face(db: Session, face: FaceAssertion) -> None:
-    if db.get(SpentFaceNonce, face.nonce) is not None:
+    refuse_spent_face(db.get(SpentFaceNonce, face.nonce) is not None)
+
+
+def refuse_spent_face(spent: bool) -> None:
+    if spent:
         raise Conflict("this face assertion was already used", code="face_assertion_reused")
 
 
 def spend_face(db: Session, face: FaceAssertion, purpose: str, at: int) -> None:
-    db.add(SpentFaceNonce(nonce=face.nonce, purpose=purpose, spent_at=at))
+    db.execute(_SPEND, {"nonce": face.nonce, "purpose": purpose, "spent_at": at})
+
+
+_SPEND = insert(SpentFaceNonce)  # a plain INSERT, built once: every check-in spends a face
 
 
 def verify_code(

@@ -131,17 +131,10 @@ def signups_of_volunteer(
     return _page(db, query, status, after, limit)
 
 
-def require_signed_up(*, db: Session, activity_id: int, volunteer_id: int) -> None:
-    """The check-in rule: where the activity requires sign-up, only an approved sign-up checks in."""
-    terms = db.get(SignupTerms, activity_id)
-    if terms is None or not terms.requires_signup:
-        return
-    approved = db.scalar(
-        select(Signup.id).where(
-            Signup.activity_id == activity_id, Signup.volunteer_id == volunteer_id, Signup.status == "approved"
-        )
-    )
-    if approved is None:
+def require_signed_up(activity_id: int, *, required: bool, approved: bool) -> None:
+    """The check-in rule: where the activity requires sign-up, only an approved sign-up checks in
+    (`required` and `approved` as the check-in read them: services.checkin_facts)."""
+    if required and not approved:
         raise Forbidden(f"activity {activity_id} needs an approved sign-up to check in", code="not_signed_up")
 
 
