@@ -207,13 +207,18 @@ contract VolunteerRegistry is IVolunteerRegistry, AccessControl {
 
     /// @inheritdoc IVolunteerRegistry
     /// @dev An unknown activity has organisation 0, which has no attesters.
-    function serviceTerms(address account, uint64 activityId, address signer)
+    function serviceTerms(uint64 activityId, address signer)
         external
         view
-        returns (VolunteerStatus status, Activity memory terms, bool signerAttests)
+        returns (Activity memory terms, bool signerAttests)
     {
         terms = _activities[activityId];
-        return (_volunteers[account].status, terms, _attesters[terms.organisationId][signer]);
+        return (terms, _attesters[terms.organisationId][signer]);
+    }
+
+    /// @inheritdoc IVolunteerRegistry
+    function volunteerStatus(address account) external view returns (VolunteerStatus) {
+        return _volunteers[account].status;
     }
 
     function _setVolunteerStatus(address account, VolunteerStatus status) private {

@@ -133,10 +133,13 @@ interface IVolunteerRegistry {
 
     function activity(uint64 activityId) external view returns (Activity memory);
 
-    /// @notice What the ledger needs to accept hours, in one call: the volunteer's status, the
-    /// activity's terms and whether `signer` attests for the activity's organisation.
-    function serviceTerms(address account, uint64 activityId, address signer)
+    /// @notice What the ledger needs of an activity to accept hours, in one call: its terms and
+    /// whether `signer` attests for its organisation. Asked once per activity in a batch.
+    function serviceTerms(uint64 activityId, address signer)
         external
         view
-        returns (VolunteerStatus status, Activity memory terms, bool signerAttests);
+        returns (Activity memory terms, bool signerAttests);
+
+    /// @notice The volunteer's status alone (one storage slot): asked for every attested session.
+    function volunteerStatus(address account) external view returns (VolunteerStatus);
 }
