@@ -19,9 +19,9 @@ def _rejected_all(tx, signed_items, reason):
 
 def test_a_tampered_item_rejects_every_item_as_invalid_signature(ledger, yicoin, sessions, sign_batch, bob):
     fields, attester, r, vs = sign_batch(sessions)
-    more_minutes = (*fields[1][:5], 60, fields[1][6])
+    fewer_minutes = (*fields[1][:5], 20, fields[1][6])
 
-    tx = ledger.attestBatch([fields[0], more_minutes, fields[2]], attester, r, vs, {"from": bob})
+    tx = ledger.attestBatch([fields[0], fewer_minutes, fields[2]], attester, r, vs, {"from": bob})
 
     assert tx.status == 1 and accepted_uids(tx) == []
     assert _rejected_all(tx, sessions, Rejection.INVALID_SIGNATURE)
@@ -47,8 +47,10 @@ def test_a_claimed_attester_that_did_not_sign_is_an_invalid_signature(ledger, se
     assert _rejected_all(tx, sessions, Rejection.INVALID_SIGNATURE)
 
 
-def test_a_batch_signed_by_no_organisations_attester_is_rejected_item_by_item(ledger, sessions, sign_batch, outsider):
-    tx = ledger.attestBatch(*sign_batch(sessions, signer=outsider), {"from": outsider.address})
+def test_a_batch_signed_by_no_organisations_attester_is_rejected_item_by_item(
+    ledger, sessions, sign_batch, outsider, bob
+):
+    tx = ledger.attestBatch(*sign_batch(sessions, signer=outsider), {"from": bob})
 
     assert _rejected_all(tx, sessions, Rejection.SIGNER_NOT_ORGANISATION_ATTESTER)
 

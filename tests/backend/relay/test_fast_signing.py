@@ -63,7 +63,7 @@ def random_rows(rng: random.Random, count: int, *, volunteers=None, activity=Non
 
 def one_attester(signer: FastSigner) -> SimpleNamespace:
     """A RelayChain's `attesters` whose every activity belongs to the organisation of `signer`."""
-    return SimpleNamespace(for_activity=lambda db, activity_id: signer)
+    return SimpleNamespace(for_activity=lambda db, activity_id: signer, for_organisation=lambda db, org_id: signer)
 
 
 def signing_chain(key: bytes | str, chain_id: int, ledger: str) -> SimpleNamespace:
@@ -133,7 +133,7 @@ def test_the_ledger_accepts_a_batch_the_relay_signed_and_encoded(relay_chain_vie
         admin.transact(registry.registerVolunteer(volunteer, os.urandom(32)))
 
     rows = random_rows(random.Random(12), len(volunteers), volunteers=volunteers, activity=activity, now=now)
-    data = attest_batch_calldata(None, chain, rows)  # type: ignore[arg-type]
+    data = attest_batch_calldata(None, chain, organisation, rows)  # type: ignore[arg-type]
     call = {"from": dev_address(5), "to": chain.ledger.address, "data": data}
     accepted = int.from_bytes(w3.eth.call(call), "big")  # type: ignore[arg-type]
 

@@ -72,6 +72,8 @@ def submit_batch(
         prepared = submitter.prepare()
     with transaction(sessions) as session:
         organisation = _oldest_organisation(session, now)
+        if organisation is None:
+            return None
         rows = session.scalars(
             _ready(now, organisation).limit(settings.batch_max_size).with_for_update(skip_locked=True, of=Attestation)
         ).all()
@@ -81,7 +83,7 @@ def submit_batch(
             session,
             kind="attest_batch",
             to=chain.ledger.address,
-            data=attest_batch_calldata(session, chain, rows),
+            data=attest_batch_calldata(session, chain, organisation, rows),
             gas=BATCH_BASE_GAS + ITEM_GAS * len(rows),
             prepared=prepared,
         )
@@ -132,9 +134,9 @@ def _due(created: list[float], settings: Settings, now: float) -> bool:
     return len(created) >= settings.batch_max_size or created[0] <= now - settings.batch_max_age_s
 
 
-def attest_batch_calldata(db: Session, chain: RelayChain, rows: Sequence[Attestation]) -> str:
-    """attestBatch's calldata for one organisation's `rows`, sorted by activity and signed as one
+def attest_batch_calldata(db: Session, chain: RelayChain, organisation_id: int, rows: Sequence[Attestation]) -> str:
+    """attestBatch's calldata for the organisation's `rows`, sorted by activity and signed as one
     batch with the organisation's key."""
     items = [to_eip712(row) for row in sorted(rows, key=lambda row: row.activity_id)]
-    signer = chain.attesters.for_activity(db, rows[0].activity_id)
+    signer = chain.attesters.for_organisation(db, organisation_id)
     return encode_attest_batch(sign_batch(signer, items, chain.domain))
