@@ -6,7 +6,7 @@ import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {IHourLedger} from "./interfaces/IHourLedger.sol";
 import {ITimeCreditLedger} from "./interfaces/ITimeCreditLedger.sol";
-import {IVolunteerRegistry} from "./interfaces/IVolunteerRegistry.sol";
+import {IVolunteerRegistry, IVolunteerStatusMirror} from "./interfaces/IVolunteerRegistry.sol";
 import {YiCoin} from "./YiCoin.sol";
 
 /// @title HourLedger
@@ -16,7 +16,7 @@ import {YiCoin} from "./YiCoin.sol";
 /// up to 16 sessions, 16 bits each. That one slot is at once the replay guard (a non-zero lane),
 /// the cap accounting (the sum of lanes) and the record a revocation reverses, so accepting a
 /// session writes one new slot instead of three. Lane values: 0 none, REVOKED, else minutes.
-contract HourLedger is IHourLedger, ITimeCreditLedger, AccessControl, EIP712 {
+contract HourLedger is IHourLedger, ITimeCreditLedger, IVolunteerStatusMirror, AccessControl, EIP712 {
     bytes32 public constant AUDITOR_ROLE = keccak256("AUDITOR_ROLE");
     uint16 public constant MAX_SESSIONS = 16;
     uint32 public constant MAX_SESSION_MINUTES = 0xFFFE;
@@ -42,7 +42,8 @@ contract HourLedger is IHourLedger, ITimeCreditLedger, AccessControl, EIP712 {
     address private _timeBank;
     uint256 private _bankedCategories;
     uint256 private _timeCreditPool;
-    /// @dev Minutes served and time credits share a slot: crediting a session costs no extra write.
+    /// @dev Minutes served, time credits and the registry's copy of the volunteer's status share a
+    /// slot: accepting a session reads and writes it once.
     mapping(address volunteer => VolunteerAccount) private _accounts;
     mapping(uint64 activityId => address requester) private _serviceRequesters;
     mapping(address volunteer => mapping(uint64 activityId => uint256 lanes)) private _sessions;
@@ -69,9 +70,12 @@ contract HourLedger is IHourLedger, ITimeCreditLedger, AccessControl, EIP712 {
         bool signerAttests;
     }
 
+    /// @dev `status` None: not mirrored (registered before the ledger became the registry's
+    /// status mirror), so the registry is asked.
     struct VolunteerAccount {
-        uint128 minutesServed;
+        uint120 minutesServed;
         uint128 timeCredits;
+        IVolunteerRegistry.VolunteerStatus status;
     }
 
     struct Revocation {
@@ -137,6 +141,12 @@ contract HourLedger is IHourLedger, ITimeCreditLedger, AccessControl, EIP712 {
                 emit AttestationRejected(verdict.uid, a.volunteer, a.activityId, verdict.rejection);
             }
         }
+    }
+
+    /// @inheritdoc IVolunteerStatusMirror
+    function mirrorVolunteerStatus(address volunteer, IVolunteerRegistry.VolunteerStatus status) external {
+        if (msg.sender != address(_registry)) revert HourLedgerNotRegistry(msg.sender);
+        _accounts[volunteer].status = status;
     }
 
     /// @inheritdoc IHourLedger
@@ -306,7 +316,10 @@ contract HourLedger is IHourLedger, ITimeCreditLedger, AccessControl, EIP712 {
             _reject(verdict, Rejection.SignerNotOrganisationAttester);
             return;
         }
-        verdict.status = _registry.volunteerStatus(a.volunteer);
+        verdict.status = _accounts[a.volunteer].status;
+        if (verdict.status == IVolunteerRegistry.VolunteerStatus.None) {
+            verdict.status = _registry.volunteerStatus(a.volunteer);
+        }
         if (verdict.status != IVolunteerRegistry.VolunteerStatus.Active) {
             _reject(verdict, Rejection.VolunteerNotActive);
             return;
@@ -380,7 +393,7 @@ contract HourLedger is IHourLedger, ITimeCreditLedger, AccessControl, EIP712 {
     /// @dev Minutes served, and credits when the category is banked: one write of the account.
     function _creditService(bytes32 uid, address volunteer, uint32 serviceMinutes, uint16 category) private {
         VolunteerAccount memory account = _accounts[volunteer];
-        // Cannot overflow: each session adds at most MAX_SESSION_MINUTES to a uint128.
+        // Cannot overflow: each session adds at most MAX_SESSION_MINUTES to a uint120.
         unchecked {
             account.minutesServed += serviceMinutes;
         }

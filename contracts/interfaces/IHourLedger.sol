@@ -95,6 +95,7 @@ interface IHourLedger {
     );
     error HourLedgerNotAccepted(bytes32 uid);
     error HourLedgerRevocationWindowClosed(bytes32 uid, uint256 closedAt, uint256 currentTime);
+    error HourLedgerNotRegistry(address caller);
 
     /// @notice Accepts one attestation or reverts with the reason. Anyone may submit; the
     /// signer must be an attester of the activity's organisation in the registry.

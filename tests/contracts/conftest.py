@@ -87,6 +87,7 @@ def registry(admin, registrar, organiser, attester):
 def ledger(admin, registry, auditor):
     ledger = HourLedger.deploy(admin, registry, REVOCATION_WINDOW, {"from": admin})
     ledger.grantRole(ledger.AUDITOR_ROLE(), auditor, {"from": admin})
+    registry.setStatusMirror(ledger, {"from": admin})  # as deployment.py connects them
     return ledger
 
 

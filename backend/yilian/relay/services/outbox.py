@@ -117,7 +117,7 @@ def _oldest_organisation(db: Session, now: float) -> int | None:
     )
 
 
-def _ready(now: float, organisation: int | None) -> Select[tuple[Attestation]]:
+def _ready(now: float, organisation: int | None) -> Select[Attestation]:
     """The organisation's signed attestations that may go now, oldest first."""
     return (
         select(Attestation)
