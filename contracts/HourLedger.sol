@@ -121,7 +121,9 @@ contract HourLedger is IHourLedger, ITimeCreditLedger, IVolunteerStatusMirror, A
         returns (uint256 accepted)
     {
         bool signed = _isBatchSignedBy(items, attester, r, vs);
-        ActivityTerms memory terms; // activity 0: no terms, no attesters, as the registry says
+        // Zeroed on purpose: activity 0, which has no terms and no attesters, as the registry says.
+        // slither-disable-next-line uninitialized-local
+        ActivityTerms memory terms;
         for (uint256 i; i < items.length; ++i) {
             HourAttestation calldata a = items[i];
             Verdict memory verdict = _screen(a);
