@@ -6,7 +6,7 @@ import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {IHourLedger} from "./interfaces/IHourLedger.sol";
 import {ITimeCreditLedger} from "./interfaces/ITimeCreditLedger.sol";
-import {IVolunteerRegistry} from "./interfaces/IVolunteerRegistry.sol";
+import {IVolunteerRegistry, IVolunteerStatusMirror} from "./interfaces/IVolunteerRegistry.sol";
 import {YiCoin} from "./YiCoin.sol";
 
 /// @title HourLedger
@@ -16,7 +16,7 @@ import {YiCoin} from "./YiCoin.sol";
 /// up to 16 sessions, 16 bits each. That one slot is at once the replay guard (a non-zero lane),
 /// the cap accounting (the sum of lanes) and the record a revocation reverses, so accepting a
 /// session writes one new slot instead of three. Lane values: 0 none, REVOKED, else minutes.
-contract HourLedger is IHourLedger, ITimeCreditLedger, AccessControl, EIP712 {
+contract HourLedger is IHourLedger, ITimeCreditLedger, IVolunteerStatusMirror, AccessControl, EIP712 {
     bytes32 public constant AUDITOR_ROLE = keccak256("AUDITOR_ROLE");
     uint16 public constant MAX_SESSIONS = 16;
     uint32 public constant MAX_SESSION_MINUTES = 0xFFFE;
@@ -28,6 +28,8 @@ contract HourLedger is IHourLedger, ITimeCreditLedger, AccessControl, EIP712 {
     bytes32 private constant HOUR_ATTESTATION_TYPEHASH = keccak256(
         "HourAttestation(address volunteer,uint64 activityId,uint16 session,uint40 checkIn,uint40 checkOut,uint32 serviceMinutes,bytes32 evidenceHash)"
     );
+    // keccak256("HourBatch(bytes32 itemsHash)"), itemsHash = keccak256(abi.encode(items))
+    bytes32 private constant HOUR_BATCH_TYPEHASH = keccak256("HourBatch(bytes32 itemsHash)");
     uint256 private constant LANE_BITS = 16;
     uint256 private constant LANE_MASK = 0xFFFF;
     uint256 private constant REVOKED = 0xFFFF;
@@ -40,7 +42,8 @@ contract HourLedger is IHourLedger, ITimeCreditLedger, AccessControl, EIP712 {
     address private _timeBank;
     uint256 private _bankedCategories;
     uint256 private _timeCreditPool;
-    /// @dev Minutes served and time credits share a slot: crediting a session costs no extra write.
+    /// @dev Minutes served, time credits and the registry's copy of the volunteer's status share a
+    /// slot: accepting a session reads and writes it once.
     mapping(address volunteer => VolunteerAccount) private _accounts;
     mapping(uint64 activityId => address requester) private _serviceRequesters;
     mapping(address volunteer => mapping(uint64 activityId => uint256 lanes)) private _sessions;
@@ -56,12 +59,23 @@ contract HourLedger is IHourLedger, ITimeCreditLedger, AccessControl, EIP712 {
         uint256 served;
         IVolunteerRegistry.VolunteerStatus status;
         IVolunteerRegistry.Activity terms;
+    }
+
+    /// @dev The registry's answer for one activity and one signer, kept while a batch's items
+    /// share the activity.
+    // solhint-disable-next-line gas-struct-packing
+    struct ActivityTerms {
+        uint64 activityId;
+        IVolunteerRegistry.Activity terms;
         bool signerAttests;
     }
 
+    /// @dev `status` None: not mirrored (registered before the ledger became the registry's
+    /// status mirror), so the registry is asked.
     struct VolunteerAccount {
-        uint128 minutesServed;
+        uint120 minutesServed;
         uint128 timeCredits;
+        IVolunteerRegistry.VolunteerStatus status;
     }
 
     struct Revocation {
@@ -84,26 +98,57 @@ contract HourLedger is IHourLedger, ITimeCreditLedger, AccessControl, EIP712 {
 
     /// @inheritdoc IHourLedger
     function attest(SignedHourAttestation calldata signed) external returns (bytes32) {
-        Verdict memory verdict = _evaluate(signed);
-        if (verdict.rejection != Rejection.None) _revertWith(signed.attestation, verdict);
-        _accept(signed.attestation, verdict);
+        HourAttestation calldata a = signed.attestation;
+        Verdict memory verdict = _screen(a);
+        if (verdict.rejection == Rejection.None) {
+            // The third value only details the error the enum already reports.
+            // slither-disable-next-line unused-return
+            (address signer, ECDSA.RecoverError error,) = ECDSA.tryRecover(_digest(a), signed.r, signed.vs);
+            verdict.signer = signer;
+            if (error != ECDSA.RecoverError.NoError) _reject(verdict, Rejection.InvalidSignature);
+            else _judge(a, verdict, _termsFor(a.activityId, signer));
+        }
+        if (verdict.rejection != Rejection.None) _revertWith(a, verdict);
+        _accept(a, verdict);
         return verdict.uid;
     }
 
     /// @inheritdoc IHourLedger
-    function attestBatch(SignedHourAttestation[] calldata batch) external returns (uint256 accepted) {
-        for (uint256 i; i < batch.length; ++i) {
-            HourAttestation calldata attestation = batch[i].attestation;
-            Verdict memory verdict = _evaluate(batch[i]);
+    /// @dev One signature for the whole batch; the registry is asked once per run of items of
+    /// one activity (the relay sorts a batch by activity).
+    function attestBatch(HourAttestation[] calldata items, address attester, bytes32 r, bytes32 vs)
+        external
+        returns (uint256 accepted)
+    {
+        bool signed = _isBatchSignedBy(items, attester, r, vs);
+        // Zeroed on purpose: activity 0, which has no terms and no attesters, as the registry says.
+        // slither-disable-next-line uninitialized-local
+        ActivityTerms memory terms;
+        for (uint256 i; i < items.length; ++i) {
+            HourAttestation calldata a = items[i];
+            Verdict memory verdict = _screen(a);
             if (verdict.rejection == Rejection.None) {
-                _accept(attestation, verdict);
+                verdict.signer = attester;
+                if (!signed) {
+                    _reject(verdict, Rejection.InvalidSignature);
+                } else {
+                    if (a.activityId != terms.activityId) terms = _termsFor(a.activityId, attester);
+                    _judge(a, verdict, terms);
+                }
+            }
+            if (verdict.rejection == Rejection.None) {
+                _accept(a, verdict);
                 ++accepted;
             } else {
-                emit AttestationRejected(
-                    verdict.uid, attestation.volunteer, attestation.activityId, verdict.rejection
-                );
+                emit AttestationRejected(verdict.uid, a.volunteer, a.activityId, verdict.rejection);
             }
         }
+    }
+
+    /// @inheritdoc IVolunteerStatusMirror
+    function mirrorVolunteerStatus(address volunteer, IVolunteerRegistry.VolunteerStatus status) external {
+        if (msg.sender != address(_registry)) revert HourLedgerNotRegistry(msg.sender);
+        _accounts[volunteer].status = status;
     }
 
     /// @inheritdoc IHourLedger
@@ -243,10 +288,9 @@ contract HourLedger is IHourLedger, ITimeCreditLedger, AccessControl, EIP712 {
         return keccak256(abi.encode(volunteer, activityId, session));
     }
 
-    /// @dev Cheap checks first, so a resubmitted batch costs little; the signature and the
-    /// registry's terms last.
-    function _evaluate(SignedHourAttestation calldata signed) private view returns (Verdict memory verdict) {
-        HourAttestation calldata a = signed.attestation;
+    /// @dev The cheap checks, first, so a resubmitted batch costs little: the session's lane is
+    /// the replay guard.
+    function _screen(HourAttestation calldata a) private view returns (Verdict memory verdict) {
         verdict.uid = uidOf(a.volunteer, a.activityId, a.session);
         if (a.session >= MAX_SESSIONS) return _reject(verdict, Rejection.SessionOutOfRange);
         if (!_isPlausibleServiceTime(a)) return _reject(verdict, Rejection.InvalidServiceTime);
@@ -255,28 +299,52 @@ contract HourLedger is IHourLedger, ITimeCreditLedger, AccessControl, EIP712 {
         uint256 lane = (verdict.lanes >> (a.session * LANE_BITS)) & LANE_MASK;
         if (lane == REVOKED) return _reject(verdict, Rejection.AlreadyRevoked);
         if (lane != 0) return _reject(verdict, Rejection.AlreadyAccepted);
+    }
 
-        // The third value only details the error the enum already reports.
-        // slither-disable-next-line unused-return
-        (address signer, ECDSA.RecoverError error,) = ECDSA.tryRecover(_digest(a), signed.r, signed.vs);
-        if (error != ECDSA.RecoverError.NoError) return _reject(verdict, Rejection.InvalidSignature);
-        verdict.signer = signer;
+    /// @dev The activity's terms and whether `signer` attests for its organisation: one registry call.
+    function _termsFor(uint64 activityId, address signer) private view returns (ActivityTerms memory terms) {
+        terms.activityId = activityId;
+        (terms.terms, terms.signerAttests) = _registry.serviceTerms(activityId, signer);
+    }
 
-        // One registry call: the signer's right is read with the terms, in the activity's organisation.
-        (verdict.status, verdict.terms, verdict.signerAttests) =
-            _registry.serviceTerms(a.volunteer, a.activityId, signer);
-        if (verdict.terms.status == IVolunteerRegistry.ActivityStatus.None) {
-            return _reject(verdict, Rejection.UnknownActivity);
+    /// @dev The registry's checks, for an item that passed `_screen` and whose signer is known.
+    function _judge(HourAttestation calldata a, Verdict memory verdict, ActivityTerms memory terms) private view {
+        verdict.terms = terms.terms;
+        if (terms.terms.status == IVolunteerRegistry.ActivityStatus.None) {
+            _reject(verdict, Rejection.UnknownActivity);
+            return;
         }
-        if (!verdict.signerAttests) return _reject(verdict, Rejection.SignerNotOrganisationAttester);
+        if (!terms.signerAttests) {
+            _reject(verdict, Rejection.SignerNotOrganisationAttester);
+            return;
+        }
+        verdict.status = _accounts[a.volunteer].status;
+        if (verdict.status == IVolunteerRegistry.VolunteerStatus.None) {
+            verdict.status = _registry.volunteerStatus(a.volunteer);
+        }
         if (verdict.status != IVolunteerRegistry.VolunteerStatus.Active) {
-            return _reject(verdict, Rejection.VolunteerNotActive);
+            _reject(verdict, Rejection.VolunteerNotActive);
+            return;
         }
-        if (a.checkIn < verdict.terms.startsAt || a.checkOut > verdict.terms.endsAt) {
-            return _reject(verdict, Rejection.OutsideActivityWindow);
+        if (a.checkIn < terms.terms.startsAt || a.checkOut > terms.terms.endsAt) {
+            _reject(verdict, Rejection.OutsideActivityWindow);
+            return;
         }
         verdict.served = _sumLanes(verdict.lanes);
-        if (verdict.served + a.serviceMinutes > verdict.terms.minuteCap) return _reject(verdict, Rejection.OverMinuteCap);
+        if (verdict.served + a.serviceMinutes > terms.terms.minuteCap) _reject(verdict, Rejection.OverMinuteCap);
+    }
+
+    /// @dev Whether `attester` signed exactly these items, in this order (EIP-712 `HourBatch`).
+    function _isBatchSignedBy(HourAttestation[] calldata items, address attester, bytes32 r, bytes32 vs)
+        private
+        view
+        returns (bool)
+    {
+        bytes32 digest = _hashTypedDataV4(keccak256(abi.encode(HOUR_BATCH_TYPEHASH, keccak256(abi.encode(items)))));
+        // The third value only details the error the enum already reports.
+        // slither-disable-next-line unused-return
+        (address signer, ECDSA.RecoverError error,) = ECDSA.tryRecover(digest, r, vs);
+        return error == ECDSA.RecoverError.NoError && signer == attester && attester != address(0);
     }
 
     function _accept(HourAttestation calldata a, Verdict memory verdict) private {
@@ -296,8 +364,7 @@ contract HourLedger is IHourLedger, ITimeCreditLedger, AccessControl, EIP712 {
             a.checkOut,
             a.serviceMinutes,
             points,
-            a.evidenceHash,
-            verdict.signer
+            a.evidenceHash
         );
     }
 
@@ -328,7 +395,7 @@ contract HourLedger is IHourLedger, ITimeCreditLedger, AccessControl, EIP712 {
     /// @dev Minutes served, and credits when the category is banked: one write of the account.
     function _creditService(bytes32 uid, address volunteer, uint32 serviceMinutes, uint16 category) private {
         VolunteerAccount memory account = _accounts[volunteer];
-        // Cannot overflow: each session adds at most MAX_SESSION_MINUTES to a uint128.
+        // Cannot overflow: each session adds at most MAX_SESSION_MINUTES to a uint120.
         unchecked {
             account.minutesServed += serviceMinutes;
         }

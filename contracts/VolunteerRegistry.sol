@@ -2,7 +2,7 @@
 pragma solidity 0.8.28;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
-import {IVolunteerRegistry} from "./interfaces/IVolunteerRegistry.sol";
+import {IVolunteerRegistry, IVolunteerStatusMirror} from "./interfaces/IVolunteerRegistry.sol";
 
 /// @title VolunteerRegistry
 /// @notice Organisations, volunteers and activities. Registrars (the relay's chain account, the
@@ -23,6 +23,7 @@ contract VolunteerRegistry is IVolunteerRegistry, AccessControl {
     mapping(address account => Volunteer) private _volunteers;
     mapping(bytes32 identityHash => address account) private _identities;
     mapping(uint64 activityId => Activity) private _activities;
+    IVolunteerStatusMirror private _statusMirror;
 
     constructor(address admin) {
         if (admin == address(0)) revert RegistryZeroAddress();
@@ -113,6 +114,7 @@ contract VolunteerRegistry is IVolunteerRegistry, AccessControl {
         _identities[identityHash] = account;
         _volunteers[account] = Volunteer(VolunteerStatus.Active, uint40(block.timestamp), identityHash);
         emit VolunteerRegistered(account, identityHash);
+        _mirror(account, VolunteerStatus.Active);
     }
 
     /// @inheritdoc IVolunteerRegistry
@@ -207,13 +209,31 @@ contract VolunteerRegistry is IVolunteerRegistry, AccessControl {
 
     /// @inheritdoc IVolunteerRegistry
     /// @dev An unknown activity has organisation 0, which has no attesters.
-    function serviceTerms(address account, uint64 activityId, address signer)
+    function serviceTerms(uint64 activityId, address signer)
         external
         view
-        returns (VolunteerStatus status, Activity memory terms, bool signerAttests)
+        returns (Activity memory terms, bool signerAttests)
     {
         terms = _activities[activityId];
-        return (_volunteers[account].status, terms, _attesters[terms.organisationId][signer]);
+        return (terms, _attesters[terms.organisationId][signer]);
+    }
+
+    /// @inheritdoc IVolunteerRegistry
+    function volunteerStatus(address account) external view returns (VolunteerStatus) {
+        return _volunteers[account].status;
+    }
+
+    /// @inheritdoc IVolunteerRegistry
+    function setStatusMirror(IVolunteerStatusMirror mirror) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (address(mirror) == address(0)) revert RegistryZeroAddress();
+        if (address(_statusMirror) != address(0)) revert RegistryStatusMirrorAlreadySet(address(_statusMirror));
+        _statusMirror = mirror;
+        emit StatusMirrorSet(address(mirror));
+    }
+
+    /// @inheritdoc IVolunteerRegistry
+    function statusMirror() external view returns (IVolunteerStatusMirror) {
+        return _statusMirror;
     }
 
     function _setVolunteerStatus(address account, VolunteerStatus status) private {
@@ -221,6 +241,13 @@ contract VolunteerRegistry is IVolunteerRegistry, AccessControl {
         if (record.status == VolunteerStatus.None) revert RegistryUnknownVolunteer(account);
         if (record.status == status) revert RegistryVolunteerStatusUnchanged(account, status);
         record.status = status;
+        _mirror(account, status);
+    }
+
+    /// @dev Every status set once the mirror exists reaches it: its copy is never stale.
+    function _mirror(address account, VolunteerStatus status) private {
+        IVolunteerStatusMirror mirror = _statusMirror;
+        if (address(mirror) != address(0)) mirror.mirrorVolunteerStatus(account, status);
     }
 
     function _requireOrganisation(uint64 organisationId) private view {

@@ -11,7 +11,7 @@ import os
 import statistics
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from eth_utils import to_checksum_address
@@ -23,6 +23,7 @@ from yilian.chain.artifacts import PROJECT_ROOT, load_artifact
 from yilian.chain.connection import connect
 from yilian.chain.deployment import DEFAULT_REVOCATION_WINDOW, Roles, deploy_all
 from yilian.chain.eip712 import (
+    Eip712Domain,
     FastSigner,
     HourAttestation,
     RedemptionVoucher,
@@ -30,6 +31,7 @@ from yilian.chain.eip712 import (
     ledger_domain,
     sign_typed,
 )
+from yilian.chain.ledger_batch import sign_batch
 from yilian.chain.localchain import LocalChain, dev_address, dev_private_key
 from yilian.chain.manifest import Manifest
 from yilian.chain.transactions import Sender, Transactable
@@ -44,13 +46,22 @@ REPORT = PROJECT_ROOT / "bench" / "gas.md"
 # ganache, and an estimated floor for a signed attestation stored in one slot.
 EAS_RESOLVER = (247_000, 203_000)
 FLOOR = (69_000, 42_000)
-TARGET = (80_000, 50_000)  # existing volunteer: one per transaction, each in a batch of 50
+NEW_VOLUNTEER = "new volunteer (first hours ever)"
+FIRST = "existing volunteer, first session in an activity"
+LATER = "existing volunteer, later session in the same activity"
+# Targets: (case, one per transaction or each in a batch, gas).
+TARGETS = (
+    (FIRST, "one per transaction", 80_000),
+    (FIRST, f"each in a batch of {BATCH}", 45_000),
+    (LATER, f"each in a batch of {BATCH}", 32_000),
+    (NEW_VOLUNTEER, f"each in a batch of {BATCH}", 75_000),
+)
 
 # Development accounts (public mnemonic): what each one does in the benchmark.
 ADMIN, ATTESTER, AUDITOR, SUBMITTER, MERCHANT = 0, 1, 2, 3, 4
 SPENDERS = range(5, 5 + SAMPLES + 1)  # volunteers who redeem 益币 themselves (+1 warm-up)
 
-Item = tuple[tuple[object, ...], bytes, bytes]  # an attestBatch element: (fields, r, vs)
+Item = tuple[tuple[object, ...], bytes, bytes]  # attest's argument: (fields, r, vs)
 
 
 @dataclass
@@ -60,6 +71,7 @@ class Bench:
     attester: FastSigner
     now: int
     organisation: int = 1
+    registrations: list[int] = field(default_factory=list)  # gas of each registerVolunteer
 
     def contract(self, name: str) -> Contract:
         return self.manifest.contract(self.w3, name)
@@ -72,7 +84,7 @@ class Bench:
         registry = self.contract("VolunteerRegistry").functions
         fresh = [to_checksum_address(os.urandom(20)) for _ in range(count)]
         for volunteer in fresh:
-            self.send(ADMIN, registry.registerVolunteer(volunteer, os.urandom(32)))
+            self.registrations.append(self.send(ADMIN, registry.registerVolunteer(volunteer, os.urandom(32))))
         return fresh
 
     def activity(self) -> int:
@@ -83,21 +95,20 @@ class Bench:
         )
         return int(registry.activityCount().call())
 
-    def signed(self, volunteer: str, activity: int, session: int) -> Item:
+    @property
+    def domain(self) -> Eip712Domain:
+        return ledger_domain(self.manifest.chain_id, self.manifest.address("HourLedger"))
+
+    def session(self, volunteer: str, activity: int, session: int) -> HourAttestation:
         check_out = self.now - 60
-        attestation = HourAttestation(
-            volunteer,
-            activity,
-            session,
-            check_out - MINUTES * 60,
-            check_out,
-            MINUTES,
-            os.urandom(32),
+        return HourAttestation(
+            volunteer, activity, session, check_out - MINUTES * 60, check_out, MINUTES, os.urandom(32)
         )
-        domain = ledger_domain(self.manifest.chain_id, self.manifest.address("HourLedger"))
-        r, vs = self.attester.sign_attestation(attestation, domain).compact()
-        fields = (volunteer, activity, session, attestation.check_in, check_out, MINUTES)
-        return ((*fields, attestation.evidence_hash), r, vs)
+
+    def signed(self, volunteer: str, activity: int, session: int) -> Item:
+        attestation = self.session(volunteer, activity, session)
+        r, vs = self.attester.sign_attestation(attestation, self.domain).compact()
+        return (_fields(attestation), r, vs)
 
     def one_by_one(self, volunteers: list[str], activity: int, session: int) -> float:
         ledger = self.contract("HourLedger").functions
@@ -105,15 +116,22 @@ class Bench:
             self.send(SUBMITTER, ledger.attest(self.signed(v, activity, session))) for v in volunteers
         )
 
-    def batch(self, items: list[Item], *, accepted: int) -> float:
-        """Gas per item; checks how many were accepted, since a rejected item costs less."""
+    def batch(self, items: list[HourAttestation], *, accepted: int) -> float:
+        """Gas per item of one batch signature over `items`; checks how many were accepted,
+        since a rejected item costs less."""
         ledger = self.contract("HourLedger")
-        receipt = Sender(self.w3, dev_address(SUBMITTER)).transact(ledger.functions.attestBatch(items))
+        signed = sign_batch(self.attester, items, self.domain)
+        call = ledger.functions.attestBatch([_fields(a) for a in items], signed.attester, signed.r, signed.vs)
+        receipt = Sender(self.w3, dev_address(SUBMITTER)).transact(call)
         # DISCARD: the receipt also holds YiCoin's Transfer logs, which are not ledger events.
         recorded = len(ledger.events.HoursAttested().process_receipt(receipt, errors=DISCARD))
         if recorded != accepted:
             raise RuntimeError(f"batch accepted {recorded} of {len(items)}, expected {accepted}")
         return int(receipt["gasUsed"]) / len(items)
+
+
+def _fields(a: HourAttestation) -> tuple[object, ...]:
+    return (a.volunteer, a.activity_id, a.session, a.check_in, a.check_out, a.service_minutes, a.evidence_hash)
 
 
 def setup(w3: Web3) -> Bench:
@@ -132,21 +150,19 @@ def setup(w3: Web3) -> Bench:
 
 def measure_attestations(bench: Bench) -> dict[str, tuple[float | None, float]]:
     """case → (gas one per transaction, gas each in a batch of 50)."""
-    first = "existing volunteer, first session in an activity"
-    later = "existing volunteer, later session in the same activity"
     singles, batched = bench.volunteers(SAMPLES), bench.volunteers(BATCH)
     earlier, current = bench.activity(), bench.activity()
     gas: dict[str, tuple[float | None, float]] = {}
-    gas["new volunteer (first hours ever)"] = (
+    gas[NEW_VOLUNTEER] = (
         bench.one_by_one(singles, earlier, 0),
-        bench.batch([bench.signed(v, earlier, 0) for v in batched], accepted=BATCH),
+        bench.batch([bench.session(v, earlier, 0) for v in batched], accepted=BATCH),
     )
-    gas[first] = (
+    gas[FIRST] = (
         bench.one_by_one(singles, current, 0),
-        bench.batch([bench.signed(v, current, 0) for v in batched], accepted=BATCH),
+        bench.batch([bench.session(v, current, 0) for v in batched], accepted=BATCH),
     )
-    later_items = [bench.signed(v, current, 1) for v in batched]
-    gas[later] = (bench.one_by_one(singles, current, 1), bench.batch(later_items, accepted=BATCH))
+    later_items = [bench.session(v, current, 1) for v in batched]
+    gas[LATER] = (bench.one_by_one(singles, current, 1), bench.batch(later_items, accepted=BATCH))
     replay = bench.batch(later_items, accepted=0)
     gas["replay of accepted sessions (resubmitted batch)"] = (None, replay)
     return gas
@@ -201,8 +217,15 @@ def _gas(value: float | None) -> str:
     return "—" if value is None else f"{round(value):,}"
 
 
-def _against(value: float, target: int) -> str:
-    return f"{_gas(value)} {'✓' if value <= target else '✗'} ({value / target:.0%} of target)"
+def _targets(attestations: dict[str, tuple[float | None, float]]) -> list[str]:
+    lines = ["| case | measured | target | ratio |", "|---|---:|---:|---:|"]
+    for case, path, target in TARGETS:
+        one, each = attestations[case]
+        value = one if path == "one per transaction" else each
+        assert value is not None
+        mark = "✓" if value <= target else "✗"
+        lines.append(f"| {case}, {path} | {_gas(value)} | ≤ {target:,} | {mark} {value / target:.2f} |")
+    return lines
 
 
 def report(
@@ -231,16 +254,13 @@ def report(
         f"| reference: EAS + resolver (measured) | ~{EAS_RESOLVER[0]:,} | ~{EAS_RESOLVER[1]:,} |",
         f"| reference: floor (estimate) | ~{FLOOR[0]:,} | ~{FLOOR[1]:,} |",
         "",
-        f"Targets for existing volunteers: ≤ {TARGET[0]:,} one per transaction, "
-        f"≤ {TARGET[1]:,} each in a batch of {BATCH}.",
+        "Batches carry one EIP-712 signature of the organisation's attester over all their items; "
+        "one per transaction carries the item's own signature.",
         "",
-        f"| existing volunteer | one per transaction | each in a batch of {BATCH} |",
-        "|---|---:|---:|",
+        "Targets (ratio = measured / target):",
+        "",
     ]
-    for case, (one, each) in attestations.items():
-        if case.startswith("existing") and one is not None:
-            label = case.removeprefix("existing volunteer, ")
-            lines.append(f"| {label} | {_against(one, TARGET[0])} | {_against(each, TARGET[1])} |")
+    lines += _targets(attestations)
     lines += ["", "## Other operations", "", "| operation | gas |", "|---|---:|"]
     lines += [f"| {operation} | {_gas(gas)} |" for operation, gas in others.items()]
     return "\n".join(lines) + "\n"
@@ -251,7 +271,12 @@ def main() -> None:
         w3 = connect(chain.rpc_url)
         bench = setup(w3)
         attestations = measure_attestations(bench)
-        others = {"revocation by an auditor (burns the session's 益币)": measure_revocation(bench)}
+        others = {
+            "volunteer registration (also writes the status into the ledger's account slot)": statistics.mean(
+                bench.registrations
+            ),
+            "revocation by an auditor (burns the session's 益币)": measure_revocation(bench),
+        }
         others |= measure_market(bench)
         text = report(w3, bench.manifest, attestations, others)
     REPORT.parent.mkdir(exist_ok=True)

@@ -91,7 +91,7 @@ def synthesise(count: int, rng: random.Random) -> list[ChainEvent]:
             "uid": f"0x{n:064x}", "volunteer": _address(1 + rng.randrange(VOLUNTEERS)),
             "activityId": 1 + rng.randrange(ACTIVITIES), "session": 0, "checkIn": check_in,
             "checkOut": check_in + minutes * 60, "serviceMinutes": minutes, "points": minutes * 1000 // 60,
-            "evidenceHash": _evidence(n)[1], "attester": _address(0),
+            "evidenceHash": _evidence(n)[1],
         }))  # fmt: skip
     revoked = [
         ChainEvent(

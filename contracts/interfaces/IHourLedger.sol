@@ -50,6 +50,8 @@ interface IHourLedger {
         bytes32 vs;
     }
 
+    /// @notice The signer is not repeated here: it is in the transaction's input (`attestBatch`'s
+    /// `attester`, checked against the batch signature; `attest`'s signature recovers it).
     event HoursAttested(
         bytes32 indexed uid,
         address indexed volunteer,
@@ -59,8 +61,7 @@ interface IHourLedger {
         uint40 checkOut,
         uint32 serviceMinutes,
         uint256 points,
-        bytes32 evidenceHash,
-        address attester
+        bytes32 evidenceHash
     );
     event AttestationRejected(
         bytes32 indexed uid, address indexed volunteer, uint64 indexed activityId, Rejection reason
@@ -94,14 +95,21 @@ interface IHourLedger {
     );
     error HourLedgerNotAccepted(bytes32 uid);
     error HourLedgerRevocationWindowClosed(bytes32 uid, uint256 closedAt, uint256 currentTime);
+    error HourLedgerNotRegistry(address caller);
 
     /// @notice Accepts one attestation or reverts with the reason. Anyone may submit; the
     /// signer must be an attester of the activity's organisation in the registry.
     function attest(SignedHourAttestation calldata signed) external returns (bytes32 uid);
 
-    /// @notice The normal path: accepts every valid item; each item emits `HoursAttested` or
-    /// `AttestationRejected`, so one bad item never sinks the others.
-    function attestBatch(SignedHourAttestation[] calldata batch) external returns (uint256 accepted);
+    /// @notice The normal path: one organisation attester's EIP-712 signature over the whole batch,
+    /// `HourBatch(bytes32 itemsHash)` with `itemsHash = keccak256(abi.encode(items))`. Accepts every
+    /// valid item; each item emits `HoursAttested` or `AttestationRejected`, so one bad item never
+    /// sinks the others. A signature that is not `attester`'s over exactly these items rejects
+    /// every item not already settled as `InvalidSignature`; an item whose activity belongs to an
+    /// organisation `attester` does not attest for is rejected `SignerNotOrganisationAttester`.
+    function attestBatch(HourAttestation[] calldata items, address attester, bytes32 r, bytes32 vs)
+        external
+        returns (uint256 accepted);
 
     /// @notice Auditor correction: marks the session revoked, subtracts its minutes and burns its
     /// points, as far as the volunteer still holds them. Allowed until `revocationWindow` seconds

@@ -58,6 +58,7 @@ interface IVolunteerRegistry {
     );
     /// @notice Closing ends the activity's window at `endsAt` (no later than the closing time).
     event ActivityClosed(uint64 indexed activityId, uint40 endsAt);
+    event StatusMirrorSet(address indexed mirror);
 
     error RegistryUnknownOrganisation(uint64 organisationId);
     error RegistryNotOrganisationManager(uint64 organisationId, address account);
@@ -72,6 +73,7 @@ interface IVolunteerRegistry {
     error RegistryIdentityAlreadyRegistered(bytes32 identityHash, address registeredAccount);
     error RegistryUnknownActivity(uint64 activityId);
     error RegistryActivityAlreadyClosed(uint64 activityId);
+    error RegistryStatusMirrorAlreadySet(address mirror);
 
     /// @notice Creates an organisation (a volunteer team) and returns its id (ids start at 1).
     function createOrganisation(bytes32 profileHash) external returns (uint64 organisationId);
@@ -133,10 +135,27 @@ interface IVolunteerRegistry {
 
     function activity(uint64 activityId) external view returns (Activity memory);
 
-    /// @notice What the ledger needs to accept hours, in one call: the volunteer's status, the
-    /// activity's terms and whether `signer` attests for the activity's organisation.
-    function serviceTerms(address account, uint64 activityId, address signer)
+    /// @notice What the ledger needs of an activity to accept hours, in one call: its terms and
+    /// whether `signer` attests for its organisation. Asked once per activity in a batch.
+    function serviceTerms(uint64 activityId, address signer)
         external
         view
-        returns (VolunteerStatus status, Activity memory terms, bool signerAttests);
+        returns (Activity memory terms, bool signerAttests);
+
+    /// @notice The volunteer's status alone (one storage slot): the ledger asks it for a volunteer
+    /// registered before the ledger became the status mirror.
+    function volunteerStatus(address account) external view returns (VolunteerStatus);
+
+    /// @notice Once, by the admin: from now on every status the registry sets (registration,
+    /// suspension, reinstatement) is also written to `mirror` (the HourLedger), in the same
+    /// transaction, so the ledger reads it from the volunteer's own account slot.
+    function setStatusMirror(IVolunteerStatusMirror mirror) external;
+
+    function statusMirror() external view returns (IVolunteerStatusMirror);
+}
+
+/// @notice Keeps a copy of every volunteer status the registry sets (see `setStatusMirror`).
+interface IVolunteerStatusMirror {
+    /// @notice Only the registry calls this.
+    function mirrorVolunteerStatus(address volunteer, IVolunteerRegistry.VolunteerStatus status) external;
 }

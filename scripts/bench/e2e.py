@@ -17,6 +17,7 @@ from web3 import Web3
 from web3.logs import DISCARD
 
 from yilian.chain.eip712 import FastSigner, HourAttestation, ledger_domain, uid
+from yilian.chain.ledger_batch import encode_attest_batch, sign_batch
 from yilian.chain.localchain import dev_private_key
 from yilian.chain.manifest import Manifest
 from yilian.chain.transactions import Sender
@@ -230,8 +231,8 @@ def raw_rate(
     w3: Web3, manifest: Manifest, volunteers: list[str], activities: list[int], *, batch: int, now: int,
     session: int = 0,
 ) -> RawRate:  # fmt: skip
-    """attestBatch transactions of `batch` items (each volunteer's first session, signed with
-    FastSigner, as the relay signs them, by a key the registrar first makes an attester of the
+    """attestBatch transactions of `batch` items (each volunteer's first session, each batch
+    signed once with FastSigner, as the relay signs them, by a key the registrar first makes an attester of the
     activities' organisations), all signed before the clock starts, then sent back to back with
     eth_sendRawTransaction; the clock stops at the last receipt."""
     ledger = manifest.contract(w3, "HourLedger")
@@ -247,17 +248,15 @@ def raw_rate(
     fees = {"maxFeePerGas": 2 * base_fee + 10**9, "maxPriorityFeePerGas": 10**9}
     raws = []
     for n, start in enumerate(range(0, len(volunteers), batch)):
-        items = []
-        for i, volunteer in enumerate(volunteers[start : start + batch], start):
-            activity = activities[i % len(activities)]
-            attestation = HourAttestation(volunteer, activity, session, now - 300, now - 60, 4, os.urandom(32))
-            r, vs = attester.sign_attestation(attestation, domain).compact()
-            fields = (volunteer, activity, session, now - 300, now - 60, 4, attestation.evidence_hash)
-            items.append((fields, r, vs))
-        tx = ledger.functions.attestBatch(items).build_transaction({
-            "from": sender.address, "nonce": nonce + n, "gas": 60_000 + 160_000 * len(items),
-            "chainId": manifest.chain_id, **fees,
-        })  # fmt: skip
+        items = [
+            HourAttestation(volunteer, activities[i % len(activities)], session, now - 300, now - 60, 4, os.urandom(32))
+            for i, volunteer in enumerate(volunteers[start : start + batch], start)
+        ]
+        tx = {
+            "from": sender.address, "to": ledger.address, "nonce": nonce + n, "gas": 60_000 + 160_000 * len(items),
+            "chainId": manifest.chain_id, "value": 0, "data": encode_attest_batch(sign_batch(attester, items, domain)),
+            **fees,
+        }  # fmt: skip
         raws.append(sender.sign_transaction(tx).raw_transaction)
     started = time.perf_counter()
     hashes = [w3.eth.send_raw_transaction(raw) for raw in raws]

@@ -12,6 +12,7 @@ from brownie import HourLedger, MerchantAlliance, VolunteerRegistry, YiCoin, acc
 from eth_account import Account
 
 from yilian.chain.eip712 import FastSigner, HourAttestation, ledger_domain
+from yilian.chain.ledger_batch import sign_batch as sign_batch_with
 
 DAY = 86_400
 REVOCATION_WINDOW = 30 * DAY
@@ -86,6 +87,7 @@ def registry(admin, registrar, organiser, attester):
 def ledger(admin, registry, auditor):
     ledger = HourLedger.deploy(admin, registry, REVOCATION_WINDOW, {"from": admin})
     ledger.grantRole(ledger.AUDITOR_ROLE(), auditor, {"from": admin})
+    registry.setStatusMirror(ledger, {"from": admin})  # as deployment.py connects them
     return ledger
 
 
@@ -150,6 +152,20 @@ def sign(ledger, attester):
         return (fields, r, vs)
 
     return _sign
+
+
+@pytest.fixture(scope="module")
+def sign_batch(ledger, attester):
+    """`attestBatch`'s arguments for items made by `sign` (their own signatures are dropped):
+    the fields, the attester and its one signature over them all, as the relay sends them."""
+    domain = ledger_domain(chain.id, ledger.address)
+
+    def _sign_batch(signed_items, *, signer=None):
+        fields = [signed[0] for signed in signed_items]
+        batch = sign_batch_with(signer or attester, [HourAttestation(*f) for f in fields], domain)
+        return fields, batch.attester, batch.r, batch.vs
+
+    return _sign_batch
 
 
 @pytest.fixture(scope="module")

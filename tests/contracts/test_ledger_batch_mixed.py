@@ -4,7 +4,7 @@ reverting; resubmitting the batch accepts nothing twice."""
 from typing import NamedTuple
 
 import pytest
-from helpers_ledger import Rejection, accepted_uids, rejections, uid_of, unregistered_account
+from helpers_ledger import Rejection, accepted_uids, create_activity, rejections, uid_of, unregistered_account
 
 
 class Item(NamedTuple):
@@ -23,10 +23,14 @@ class Item(NamedTuple):
 
 
 @pytest.fixture
-def items(ledger, registry, auditor, activity, volunteers, sign, outsider):
-    """Two valid items and one item for each rejection. Before the batch Alice has session 1
-    accepted (30 min) and session 2 revoked."""
+def items(ledger, registry, registrar, auditor, activity, volunteers, sign):
+    """Two valid items and one item for each rejection an item can have on its own (a bad
+    batch signature rejects them all: test_ledger_batch_signature.py). Before the batch Alice
+    has session 1 accepted (30 min) and session 2 revoked; activity 2 is organisation 2's."""
     alice, bob = volunteers
+    registry.createOrganisation(b"\x02" * 32, {"from": registrar})
+    registry.addOrganisationManager(2, registrar, {"from": registrar})
+    foreign_activity = create_activity(registry, registrar, organisation_id=2)
     stranger = unregistered_account()
     ledger.attest(sign(alice, activity, session=1, minutes=30), {"from": alice})
     ledger.attest(sign(alice, activity, session=2, minutes=30), {"from": alice})
@@ -37,11 +41,9 @@ def items(ledger, registry, auditor, activity, volunteers, sign, outsider):
         signed = sign(volunteer, activity_id, session=session, **signing)
         return Item(reason, str(volunteer), activity_id, session, signed)
 
-    garbled = item(Rejection.INVALID_SIGNATURE, bob, 0)
     return [
         item(Rejection.NONE, alice, 0, minutes=60),
-        garbled._replace(signed=(garbled.signed[0], bytes(32), bytes(32))),
-        item(Rejection.SIGNER_NOT_ORGANISATION_ATTESTER, bob, 1, signer=outsider),
+        item(Rejection.SIGNER_NOT_ORGANISATION_ATTESTER, bob, 1, activity_id=foreign_activity),
         item(Rejection.ALREADY_ACCEPTED, alice, 1),
         item(Rejection.ALREADY_REVOKED, alice, 2),
         item(Rejection.SESSION_OUT_OF_RANGE, alice, 16),
@@ -54,23 +56,27 @@ def items(ledger, registry, auditor, activity, volunteers, sign, outsider):
     ]
 
 
-def submit(ledger, items, sender):
-    return ledger.attestBatch([i.signed for i in items], {"from": sender})
+@pytest.fixture
+def submit(ledger, sign_batch):
+    def _submit(items, sender):
+        return ledger.attestBatch(*sign_batch([i.signed for i in items]), {"from": sender})
+
+    return _submit
 
 
-def test_batch_accepts_the_valid_items_and_reports_each_rejection(ledger, items, bob):
-    assert ledger.attestBatch.call([i.signed for i in items], {"from": bob}) == 2
+def test_batch_accepts_the_valid_items_and_reports_each_rejection(ledger, items, bob, submit, sign_batch):
+    assert ledger.attestBatch.call(*sign_batch([i.signed for i in items]), {"from": bob}) == 2
 
-    tx = submit(ledger, items, bob)
+    tx = submit(items, bob)
 
     assert tx.status == 1
     assert accepted_uids(tx) == [i.uid for i in items if i.reason == Rejection.NONE]
     assert rejections(tx) == [i.rejected(i.reason) for i in items if i.reason != Rejection.NONE]
 
 
-def test_batch_takes_effect_for_the_valid_items_only(ledger, yicoin, items, bob, activity, volunteers):
+def test_batch_takes_effect_for_the_valid_items_only(ledger, yicoin, items, bob, activity, volunteers, submit):
     alice, _ = volunteers
-    submit(ledger, items, bob)
+    submit(items, bob)
 
     assert ledger.minutesInActivity(alice, activity) == 30 + 60
     assert ledger.minutesInActivity(bob, activity) == 30
@@ -78,11 +84,11 @@ def test_batch_takes_effect_for_the_valid_items_only(ledger, yicoin, items, bob,
     assert ledger.minutesServed(unregistered_account()) == 0
 
 
-def test_resubmitted_batch_reports_its_accepted_items_as_already_accepted(ledger, yicoin, items, bob):
-    submit(ledger, items, bob)
+def test_resubmitted_batch_reports_its_accepted_items_as_already_accepted(ledger, yicoin, items, bob, submit):
+    submit(items, bob)
     supply = yicoin.totalSupply()
 
-    tx = submit(ledger, items, bob)
+    tx = submit(items, bob)
 
     assert accepted_uids(tx) == []
     assert rejections(tx) == [

@@ -14,18 +14,35 @@ def other_organisation(registry, registrar, bob, outsider):
     return create_activity(registry, bob, organisation_id=2)
 
 
-def test_attester_of_another_organisation_is_rejected_in_a_batch_with_its_reason(
-    ledger, activity, other_organisation, volunteers, sign, outsider
+def test_batch_signed_by_another_organisations_attester_rejects_the_foreign_item_with_its_reason(
+    ledger, activity, other_organisation, volunteers, sign, sign_batch, outsider
 ):
     alice, bob = volunteers
-    foreign = sign(alice, activity, signer=outsider)  # org 2's key, org 1's activity
-    own = sign(bob, other_organisation, signer=outsider)
+    foreign = sign(alice, activity)  # org 1's activity, in a batch org 2's key signs
+    own = sign(bob, other_organisation)
 
-    tx = ledger.attestBatch([foreign, own], {"from": alice})
+    tx = ledger.attestBatch(*sign_batch([foreign, own], signer=outsider), {"from": alice})
 
     assert rejections(tx) == [(uid_of(alice, activity, 0), alice, activity, Rejection.SIGNER_NOT_ORGANISATION_ATTESTER)]
     assert accepted_uids(tx) == [uid_of(bob, other_organisation, 0)]
     assert ledger.minutesInActivity(alice, activity) == 0
+
+
+def test_terms_kept_for_a_run_of_one_activity_are_asked_again_when_the_activity_changes(
+    ledger, activity, other_organisation, volunteers, sign, sign_batch
+):
+    """Org 1's key: its activity, then org 2's, then its own again; each item judged by its own
+    activity's organisation, however the batch interleaves them."""
+    alice, bob = volunteers
+    items = [sign(alice, activity), sign(bob, other_organisation), sign(bob, activity), sign(alice, other_organisation)]
+
+    tx = ledger.attestBatch(*sign_batch(items), {"from": alice})
+
+    assert accepted_uids(tx) == [uid_of(alice, activity, 0), uid_of(bob, activity, 0)]
+    assert rejections(tx) == [
+        (uid_of(bob, other_organisation, 0), bob, other_organisation, Rejection.SIGNER_NOT_ORGANISATION_ATTESTER),
+        (uid_of(alice, other_organisation, 0), alice, other_organisation, Rejection.SIGNER_NOT_ORGANISATION_ATTESTER),
+    ]
 
 
 def test_attester_of_another_organisation_reverts_attest_with_the_signer_and_organisation(
@@ -40,13 +57,13 @@ def test_attester_of_another_organisation_reverts_attest_with_the_signer_and_org
 
 
 def test_attester_of_both_organisations_is_accepted_in_both(
-    ledger, registry, registrar, activity, other_organisation, volunteers, sign, attester
+    ledger, registry, registrar, activity, other_organisation, volunteers, sign, sign_batch, attester
 ):
     alice, _ = volunteers
     registry.addOrganisationAttester(2, attester.address, {"from": registrar})
 
     tx = ledger.attestBatch(
-        [sign(alice, activity, minutes=30), sign(alice, other_organisation, minutes=20)],
+        *sign_batch([sign(alice, activity, minutes=30), sign(alice, other_organisation, minutes=20)]),
         {"from": alice},
     )
 

@@ -1,24 +1,23 @@
-"""Read-only views of the registry, including the one call the ledger makes per attestation."""
+"""Read-only views of the registry, including the two the ledger asks: an activity's terms with
+the signer's right (once per activity in a batch) and a volunteer's status (per attestation)."""
 
 from helpers_ledger import ActivityStatus, VolunteerStatus, unregistered_account
 
 
-def test_service_terms_return_the_volunteer_status_the_activity_and_the_signers_right(
-    registry, activity, volunteers, attester, outsider
-):
+def test_service_terms_return_the_activity_and_the_signers_right(registry, activity, volunteers, attester, outsider):
     alice, _ = volunteers
-    status, terms, signer_attests = registry.serviceTerms(alice, activity, attester.address)
+    terms, signer_attests = registry.serviceTerms(activity, attester.address)
 
-    assert status == VolunteerStatus.ACTIVE
     assert terms == registry.activity(activity)
     assert signer_attests
-    assert not registry.serviceTerms(alice, activity, outsider.address)[2]
+    assert not registry.serviceTerms(activity, outsider.address)[1]
+    assert registry.volunteerStatus(alice) == VolunteerStatus.ACTIVE
 
 
 def test_service_terms_of_unknown_volunteer_and_activity_are_empty(registry, attester):
-    status, terms, signer_attests = registry.serviceTerms(unregistered_account(), 9, attester.address)
+    terms, signer_attests = registry.serviceTerms(9, attester.address)
 
-    assert status == VolunteerStatus.NONE
+    assert registry.volunteerStatus(unregistered_account()) == VolunteerStatus.NONE
     assert terms["status"] == ActivityStatus.NONE
     assert terms["endsAt"] == 0
     assert not signer_attests  # an unknown activity has no organisation, so no attesters

@@ -20,11 +20,11 @@ def test_single_attestation_mints_while_paused(ledger, yicoin, sign, activity, v
     assert ledger.minutesServed(alice) == 45
 
 
-def test_batch_attestation_mints_while_paused(ledger, yicoin, sign, activity, volunteers, paused):
+def test_batch_attestation_mints_while_paused(ledger, yicoin, sign, sign_batch, activity, volunteers, paused):
     alice, bob = volunteers
     batch = [sign(alice, activity, minutes=60), sign(bob, activity, minutes=30)]
 
-    tx = ledger.attestBatch(batch, {"from": alice})
+    tx = ledger.attestBatch(*sign_batch(batch), {"from": alice})
 
     assert len(tx.events["HoursAttested"]) == 2
     assert yicoin.balanceOf(alice) == 1000

@@ -99,6 +99,8 @@ def deploy_all(
 
     registry = create("VolunteerRegistry", admin)
     ledger = create("HourLedger", admin, registry.address, revocation_window)
+    # Before any volunteer registers: the ledger then reads every status from its own slot.
+    sender.transact(registry.functions.setStatusMirror(ledger.address))
     # The ledger's constructor creates YiCoin, so the token has no transaction of its own.
     yicoin_address = ledger.functions.yiCoin().call()
     records["YiCoin"] = DeployedContract.created(artifacts["YiCoin"], receipts["HourLedger"], yicoin_address, (admin,))

@@ -171,6 +171,10 @@ HOUR_ATTESTATION_FIELDS: Fields = (
 HOUR_ATTESTATION_TYPE = _encode_type("HourAttestation", HOUR_ATTESTATION_FIELDS)
 _HOUR_ATTESTATION_TYPEHASH = keccak256(HOUR_ATTESTATION_TYPE.encode())
 
+HOUR_BATCH_FIELDS: Fields = (("itemsHash", "bytes32"),)
+HOUR_BATCH_TYPE = _encode_type("HourBatch", HOUR_BATCH_FIELDS)
+_HOUR_BATCH_TYPEHASH = keccak256(HOUR_BATCH_TYPE.encode())
+
 REDEMPTION_VOUCHER_FIELDS: Fields = (
     ("volunteer", "address"),
     ("offerId", "uint64"),
@@ -207,6 +211,20 @@ class HourAttestation(_Struct):
             + _word(self.service_minutes)
             + self.evidence_hash
         )
+
+
+@dataclass(frozen=True, slots=True)
+class HourBatch(_Struct):
+    """What an organisation's attester signs for a whole batch: `itemsHash` is
+    keccak256(abi.encode(items)) of the batch's HourAttestation[] (`ledger_batch.items_hash`)."""
+
+    NAME: ClassVar[str] = "HourBatch"
+    FIELDS: ClassVar[Fields] = HOUR_BATCH_FIELDS
+
+    items_hash: bytes
+
+    def struct_hash(self) -> bytes:
+        return keccak256(_HOUR_BATCH_TYPEHASH + self.items_hash)
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,9 +4,10 @@ tests/backend/test_eip712.py already holds `FastSigner` byte-identical to eth-ac
 random attestations. This file covers what the relay does around it:
 - `services.outbox.sign_attestation`: the (r, vs) it stores for a row recover to the attester
   of the row's organisation under the ledger's domain and are eth-account's signature of the same typed data;
-- `attest_batch_calldata`: the deployed ledger accepts the stored signatures in the hand-rolled
-  attestBatch calldata (a static call on ganache); tests/backend/chain/test_ledger_batch.py holds
-  that calldata byte-identical to web3's encoding;
+- `attest_batch_calldata`: the deployed ledger accepts the organisation's one signature over the
+  batch in the hand-rolled attestBatch calldata (a static call on ganache), and nothing once an
+  item is altered; tests/backend/chain/test_ledger_batch.py holds that calldata byte-identical
+  to web3's encoding and the batch digest to eth-account's;
 - the face check's hand-rolled FaceMatch digest: the same signer as eth-account's path for
   every signature, including the unusual ones it hands over to that path.
 """
@@ -62,7 +63,7 @@ def random_rows(rng: random.Random, count: int, *, volunteers=None, activity=Non
 
 def one_attester(signer: FastSigner) -> SimpleNamespace:
     """A RelayChain's `attesters` whose every activity belongs to the organisation of `signer`."""
-    return SimpleNamespace(for_activity=lambda db, activity_id: signer)
+    return SimpleNamespace(for_activity=lambda db, activity_id: signer, for_organisation=lambda db, org_id: signer)
 
 
 def signing_chain(key: bytes | str, chain_id: int, ledger: str) -> SimpleNamespace:
@@ -113,8 +114,8 @@ def test_the_relay_signs_under_the_deployed_ledgers_domain(relay_chain_view):
 
 
 def test_the_ledger_accepts_a_batch_the_relay_signed_and_encoded(relay_chain_view):
-    """A static call of attestBatch with the relay's calldata: every item accepted, so every
-    stored signature verified to the organisation's attester, in the layout the contract decodes."""
+    """A static call of attestBatch with the relay's calldata: every item accepted, so the batch
+    signature verified to the organisation's attester, in the layout the contract decodes."""
     chain, w3 = relay_chain_view, relay_chain_view.w3
     admin = Sender(w3, dev_private_key(0))
     registry = chain.registry.functions
@@ -132,15 +133,16 @@ def test_the_ledger_accepts_a_batch_the_relay_signed_and_encoded(relay_chain_vie
         admin.transact(registry.registerVolunteer(volunteer, os.urandom(32)))
 
     rows = random_rows(random.Random(12), len(volunteers), volunteers=volunteers, activity=activity, now=now)
-    for row in rows:
-        sign_attestation(None, chain, row)  # type: ignore[arg-type]
-    call = {"from": dev_address(5), "to": chain.ledger.address, "data": attest_batch_calldata(rows)}
+    data = attest_batch_calldata(None, chain, organisation, rows)  # type: ignore[arg-type]
+    call = {"from": dev_address(5), "to": chain.ledger.address, "data": data}
     accepted = int.from_bytes(w3.eth.call(call), "big")  # type: ignore[arg-type]
 
     assert accepted == len(rows)
-    tampered = rows[0]
-    tampered.minutes -= 1  # the stored signature no longer covers the row
-    assert int.from_bytes(w3.eth.call({**call, "data": attest_batch_calldata(rows)}), "big") == len(rows) - 1  # type: ignore[arg-type]
+    # Hex digits before the first item's minutes: 0x, selector, 4-word head, length, 5 fields.
+    minutes_word = 2 + 2 * (4 + (4 + 1 + 5) * 32)
+    fewer = f"{rows[0].minutes - 1:064x}"  # the signature no longer covers the item
+    tampered = data[:minutes_word] + fewer + data[minutes_word + 64 :]
+    assert int.from_bytes(w3.eth.call({**call, "data": tampered}), "big") == 0  # type: ignore[arg-type]
 
 
 # --- the face assertion's signature -------------------------------------------------------------

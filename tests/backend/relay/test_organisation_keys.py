@@ -1,13 +1,12 @@
 """Each organisation signs its own sessions ("谁组织谁记录"): the relay creates an attester key per
-organisation, keeps it encrypted, registers it on chain, and signs each session with the key of
-the activity's organisation. Organisation A's key cannot create hours in B's activities."""
+organisation, keeps it encrypted, registers it on chain, and signs each batch, one organisation's
+sessions, with that organisation's key. Organisation A's key cannot create hours in B's activities."""
 
 from sqlalchemy import select
 
 from yilian.chain.eip712 import FastSigner
-from yilian.relay.db.models import Attestation, OrganisationAttester
+from yilian.relay.db.models import Activity, OrganisationAttester
 from yilian.relay.db.session import transaction
-from yilian.relay.services.outbox import to_eip712
 from yilian.relay.worker import wait_until_idle
 
 from .harness import attestation_rows, attested, queue_attestations, rejections, worker_of
@@ -43,27 +42,46 @@ def test_a_new_organisation_gets_its_own_encrypted_attester_key_registered_on_ch
 
 
 def test_organisation_a_key_cannot_create_hours_in_organisation_b_activity(relay, face_provider):
+    """A relay database that files B's activity under A (tampered, or corrupted) puts B's session
+    in A's batch, signed with A's key: the chain refuses that item, and only that item."""
     scenario = Scenario(relay, face_provider)
-    organisation_a = scenario.organisation()
-    activity_b = scenario.open_activity()
-    honest, (forged,) = (queue_attestations(scenario, activity_b, [scenario.volunteer(own_wallet=True)], minutes=5)
-                         for _ in range(2))  # fmt: skip
+    activity_a, activity_b = scenario.open_activity(), scenario.open_activity()
+    (honest,) = queue_attestations(scenario, activity_a, [scenario.volunteer(own_wallet=True)], minutes=5)
+    (forged,) = queue_attestations(scenario, activity_b, [scenario.volunteer(own_wallet=True)], minutes=5)
     chain, since = relay.chain, relay.chain.w3.eth.block_number
     with transaction(relay.sessions) as db:
-        row = db.get(Attestation, forged["uid"])
-        key_a = FastSigner(chain.attesters.key_of(db, organisation_a))  # a leaked or misused key
-        row.signature_r, row.signature_vs = ("0x" + part.hex() for part in key_a.sign_attestation(
-            to_eip712(row), chain.domain).compact())  # fmt: skip
+        db.get(Activity, activity_b["id"]).organisation_id = activity_a["organisation_id"]  # type: ignore[union-attr]
 
     wait_until_idle(worker_of(relay), timeout_s=30)
 
-    rows = attestation_rows(relay.sessions, [honest[0]["uid"], forged["uid"]])
+    rows = attestation_rows(relay.sessions, [honest["uid"], forged["uid"]])
     refused = rows[forged["uid"]]
     assert (refused.status, refused.rejection) == ("rejected", "signer_not_organisation_attester")
-    assert rows[honest[0]["uid"]].status == "confirmed"
-    assert attested(chain.ledger, since) == {honest[0]["uid"]: 1}
+    assert rows[honest["uid"]].status == "confirmed"
+    assert rows[honest["uid"]].tx_hash == refused.tx_hash, "one batch, of organisation A"
+    assert attested(chain.ledger, since) == {honest["uid"]: 1}
     assert rejections(chain.ledger, since) == [(forged["uid"], "signer_not_organisation_attester")]
     assert chain.ledger.functions.minutesServed(forged["volunteer"]).call() == 0
+
+
+def test_each_batch_holds_one_organisations_sessions_signed_with_its_key(relay, face_provider):
+    scenario = Scenario(relay, face_provider)
+    activities = [scenario.open_activity() for _ in range(2)]
+    queued = {
+        activity["organisation_id"]: queue_attestations(
+            scenario, activity, [scenario.volunteer(own_wallet=True) for _ in range(2)]
+        )
+        for activity in activities
+    }
+
+    wait_until_idle(worker_of(relay), timeout_s=30)
+
+    for organisation, items in queued.items():
+        rows = attestation_rows(relay.sessions, [item["uid"] for item in items])
+        assert {row.status for row in rows.values()} == {"confirmed"}
+        (tx_hash,) = {row.tx_hash for row in rows.values()}
+        attester = relay.chain.w3.eth.get_transaction(tx_hash)["input"][4 + 32 : 4 + 64][12:]
+        assert "0x" + bytes(attester).hex() == relay_attester(relay, organisation).address.lower()
 
 
 def test_an_external_signer_is_registered_on_chain_for_its_organisation(relay, face_provider):

@@ -135,5 +135,4 @@ def _drained(relay: Relay, threads: list[threading.Thread]) -> bool:
 def _uids_in(relay: Relay, batch: ChainTx) -> list[str]:
     """The attestations a batch transaction carries, decoded from its recorded calldata."""
     _, args = relay.chain.ledger.decode_function_input(json.loads(batch.call_json)["data"])
-    items = [item["attestation"] for item in args["batch"]]
-    return [as_hex(uid(item["volunteer"], item["activityId"], item["session"])) for item in items]
+    return [as_hex(uid(item["volunteer"], item["activityId"], item["session"])) for item in args["items"]]

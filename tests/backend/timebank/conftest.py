@@ -21,6 +21,7 @@ from yilian.chain.connection import connect
 from yilian.chain.contract_output import decode_revert
 from yilian.chain.deployment import deploy_development
 from yilian.chain.eip712 import Eip712Domain, FastSigner, HourAttestation, ledger_domain, uid
+from yilian.chain.ledger_batch import sign_batch
 from yilian.chain.localchain import LocalChain, dev_address, dev_private_key
 from yilian.chain.manifest import Manifest
 from yilian.chain.protocol import TIME_BANK_SERVICE_CATEGORY
@@ -64,10 +65,15 @@ class Bank:
     def attest(self, volunteer: str, activity: int, minutes: int, session: int = 0, *, batch: bool = False) -> dict:
         start = self.now() - HOUR + 60
         item = HourAttestation(volunteer, activity, session, start, start + minutes * 60, minutes, bytes(32))
-        r, vs = FastSigner(dev_private_key(ATTESTER)).sign_attestation(item, self.ledger_domain()).compact()
-        signed = ((volunteer, activity, session, item.check_in, item.check_out, minutes, bytes(32)), r, vs)
-        call = self.ledger.functions.attestBatch([signed]) if batch else self.ledger.functions.attest(signed)
-        return self.send(call)
+        signer = FastSigner(dev_private_key(ATTESTER))
+        fields = (volunteer, activity, session, item.check_in, item.check_out, minutes, bytes(32))
+        if batch:
+            signed_batch = sign_batch(signer, [item], self.ledger_domain())
+            return self.send(
+                self.ledger.functions.attestBatch([fields], signer.address, signed_batch.r, signed_batch.vs)
+            )
+        r, vs = signer.sign_attestation(item, self.ledger_domain()).compact()
+        return self.send(self.ledger.functions.attest((fields, r, vs)))
 
     def ledger_domain(self) -> Eip712Domain:
         return ledger_domain(self.w3.eth.chain_id, self.ledger.address)

@@ -1,5 +1,7 @@
 """The attestation outbox: sign what is pending, batch what is signed, hand batches to the chain.
 
+A batch holds one organisation's attestations, sorted by activity (the ledger asks the registry
+once per run of one activity), and its organisation's key signs the whole batch at submission.
 Each step is its own database transaction. Rows are claimed with FOR UPDATE SKIP LOCKED on
 PostgreSQL, so several relay replicas never put the same attestation in two batches; SQLite has
 one writer at a time anyway (BEGIN IMMEDIATE).
@@ -8,14 +10,14 @@ one writer at a time anyway (BEGIN IMMEDIATE).
 import time
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from yilian.chain.eip712 import HourAttestation
-from yilian.chain.ledger_batch import SignedItem, encode_attest_batch
+from yilian.chain.ledger_batch import encode_attest_batch, sign_batch
 from yilian.relay import metrics
 from yilian.relay.config import Settings
-from yilian.relay.db.models import Attestation, ChainTx
+from yilian.relay.db.models import Activity, Attestation, ChainTx
 from yilian.relay.db.session import transaction
 from yilian.relay.services.chain import RelayChain
 from yilian.relay.services.transactions import Prepared, Submitter
@@ -69,12 +71,11 @@ def submit_batch(
             return None
         prepared = submitter.prepare()
     with transaction(sessions) as session:
+        organisation = _oldest_organisation(session, now)
+        if organisation is None:
+            return None
         rows = session.scalars(
-            select(Attestation)
-            .where(Attestation.status == "signed", Attestation.not_before <= now)
-            .order_by(Attestation.created_at)
-            .limit(settings.batch_max_size)
-            .with_for_update(skip_locked=True)
+            _ready(now, organisation).limit(settings.batch_max_size).with_for_update(skip_locked=True, of=Attestation)
         ).all()
         if not rows or not _due([row.created_at for row in rows], settings, now):
             return None
@@ -82,7 +83,7 @@ def submit_batch(
             session,
             kind="attest_batch",
             to=chain.ledger.address,
-            data=attest_batch_calldata(rows),
+            data=attest_batch_calldata(session, chain, organisation, rows),
             gas=BATCH_BASE_GAS + ITEM_GAS * len(rows),
             prepared=prepared,
         )
@@ -97,13 +98,33 @@ def submit_batch(
 def batch_due(sessions: sessionmaker[Session], settings: Settings, now: float) -> bool:
     """Whether `submit_batch` would find a batch now (a read: no lock, no row claimed)."""
     with sessions() as session:
+        organisation = _oldest_organisation(session, now)
         created = session.scalars(
-            select(Attestation.created_at)
-            .where(Attestation.status == "signed", Attestation.not_before <= now)
-            .order_by(Attestation.created_at)
-            .limit(settings.batch_max_size)
+            _ready(now, organisation).with_only_columns(Attestation.created_at).limit(settings.batch_max_size)
         ).all()
     return _due(list(created), settings, now)
+
+
+def _oldest_organisation(db: Session, now: float) -> int | None:
+    """The organisation of the oldest signed attestation: its batch goes first, so no
+    organisation waits longer than `batch_max_age_s` behind others' full batches."""
+    return db.scalar(
+        select(Activity.organisation_id)
+        .join(Attestation, Attestation.activity_id == Activity.id)
+        .where(Attestation.status == "signed", Attestation.not_before <= now)
+        .order_by(Attestation.created_at)
+        .limit(1)
+    )
+
+
+def _ready(now: float, organisation: int | None) -> Select[Attestation]:
+    """The organisation's signed attestations that may go now, oldest first."""
+    return (
+        select(Attestation)
+        .join(Activity, Attestation.activity_id == Activity.id)
+        .where(Attestation.status == "signed", Attestation.not_before <= now, Activity.organisation_id == organisation)
+        .order_by(Attestation.created_at)
+    )
 
 
 def _due(created: list[float], settings: Settings, now: float) -> bool:
@@ -113,12 +134,9 @@ def _due(created: list[float], settings: Settings, now: float) -> bool:
     return len(created) >= settings.batch_max_size or created[0] <= now - settings.batch_max_age_s
 
 
-def attest_batch_calldata(rows: Sequence[Attestation]) -> str:
-    """attestBatch's calldata for `rows` and their stored signatures."""
-    return encode_attest_batch(
-        [SignedItem(to_eip712(row), _bytes32(row.signature_r), _bytes32(row.signature_vs)) for row in rows]
-    )
-
-
-def _bytes32(hex_value: str | None) -> bytes:
-    return bytes.fromhex((hex_value or "")[2:])
+def attest_batch_calldata(db: Session, chain: RelayChain, organisation_id: int, rows: Sequence[Attestation]) -> str:
+    """attestBatch's calldata for the organisation's `rows`, sorted by activity and signed as one
+    batch with the organisation's key."""
+    items = [to_eip712(row) for row in sorted(rows, key=lambda row: row.activity_id)]
+    signer = chain.attesters.for_organisation(db, organisation_id)
+    return encode_attest_batch(sign_batch(signer, items, chain.domain))
