@@ -75,7 +75,7 @@ bench-gas: install compile
 	$(PY) scripts/bench_gas.py
 
 # Check-in/check-out API (SQLite, and PostgreSQL when reachable), signing, check-out → confirmed on
-# a Hardhat node and on ganache → bench/relay.md. Takes ~30 min; `--quick` for a small run.
+# Anvil and on ganache → bench/relay.md. Takes ~30 min; `--quick` for a small run.
 bench-relay: install compile wrk
 	$(PY) scripts/bench_relay.py
 

@@ -9,7 +9,7 @@ Measures, on this machine, in one run:
    venue sign-in codes read from the organiser API, an Idempotency-Key each);
 2. attestation signing on one core: FastSigner and the relay's `sign_attestation`, against
    eth-account's generic EIP-712 encoding (signatures compared byte for byte);
-3. check-out → confirmed: a burst of check-outs on a Hardhat node, followed until every
+3. check-out → confirmed: a burst of check-outs on Anvil, followed until every
    attestation is settled, then HoursAttested logs counted per uid (0 lost, 0 doubled); and on
    ganache the relay's rate against the chain's own rate for the same attestBatch transactions
    pre-signed and sent raw.
@@ -152,11 +152,11 @@ def run_database(kind: str, chain, manifest_path: Path, args, workdir: Path, rep
             plan = e2e.open_check_ins(api, burst_part, workdir, name=f"{kind}-burst", connections=args.connections)
             wait_since(time.time(), 61)  # the last check-ins need a whole minute of service
             wait_idle(url)
-            log(f"{kind}: burst of {n_burst} check-outs on hardhat")
+            log(f"{kind}: burst of {n_burst} check-outs on anvil")
             before = machine.uptime()
             outcome = e2e.burst(api, url, w3, manifest, plan, connections=args.connections,
                                 timeout_s=args.burst_timeout)  # fmt: skip
-            report.bursts.append(BurstRun("hardhat", kind, args.batch_size, outcome, before, machine.uptime()))
+            report.bursts.append(BurstRun("anvil", kind, args.batch_size, outcome, before, machine.uptime()))
             log(f"{kind}: {outcome.confirmed} confirmed in {outcome.elapsed_s or float('nan'):.1f} s "
                 f"({outcome.rate or 0:.0f}/s); lost {outcome.lost}, doubled {outcome.doubled}")  # fmt: skip
         if "drain" not in args.parts:
@@ -173,7 +173,7 @@ def run_database(kind: str, chain, manifest_path: Path, args, workdir: Path, rep
         before, started = machine.uptime(), time.time()
         with env.relay_server(**options, settings=settings):  # type: ignore[arg-type]
             outcome = e2e.settle(sent, url, w3, manifest, started=started, timeout_s=args.burst_timeout)
-        run = BurstRun("hardhat", kind, args.batch_size, outcome, before, machine.uptime(), drain=True)
+        run = BurstRun("anvil", kind, args.batch_size, outcome, before, machine.uptime(), drain=True)
         report.bursts.append(run)
         log(f"{kind}: drained {outcome.confirmed} in {outcome.elapsed_s or float('nan'):.1f} s from start "
             f"({outcome.drain_rate or 0:.0f}/s from the first batch); "
@@ -185,7 +185,7 @@ def run_database(kind: str, chain, manifest_path: Path, args, workdir: Path, rep
         run.raw = e2e.raw_rate(
             w3, manifest, addresses, burst_part.activities, batch=args.batch_size, now=now, session=2
         )
-        log(f"{kind}: hardhat's own rate for raw batches of {args.batch_size}: {run.raw.rate:.0f}/s")
+        log(f"{kind}: anvil's own rate for raw batches of {args.batch_size}: {run.raw.rate:.0f}/s")
 
 
 def api_run(kind: str, server, api: seed.Api, part: seed.Seeded, args, workdir: Path, report: Report) -> None:  # type: ignore[no-untyped-def]
@@ -272,7 +272,7 @@ def render(report: Report, command: str) -> str:
             f"checking in (face assertion, sign-in code, geofence) and out ({120 // 60}-minute sessions, "
             f"attestation signed and stored in the outbox) up to {a.sessions} times, across {a.activities} "
             f"activities; wrk, 2 threads, {a.connections} connections, "
-            f"up to {a.duration} s; the outbox worker runs in the server meanwhile (Hardhat node).",
+            f"up to {a.duration} s; the outbox worker runs in the server meanwhile (Anvil).",
             "",
             "| database | server | requests | req/s | p50 ms | p90 ms | p99 ms | max ms | errors "
             "| server CPU ms/req | load before → after |",
@@ -325,9 +325,9 @@ def render(report: Report, command: str) -> str:
         "## Settings of this run",
         "",
         f"- relay: `{'yilian relay serve' if a.workers == 1 else f'uvicorn --workers {a.workers}'}`, "
-        f"worker settings default except batch_max_size {a.batch_size} (Hardhat) / {a.ganache_batch} (ganache); "
+        f"worker settings default except batch_max_size {a.batch_size} (Anvil) / {a.ganache_batch} (ganache); "
         "poll_interval_s 0.2, batch_max_age_s 1.0, confirmations 1.",
-        "- chains: Hardhat node and ganache from node_modules (london, chain 1337, automine: a block per transaction).",
+        "- chains: Anvil and ganache from node_modules (london, chain 1337, automine: a block per transaction).",
         f"- arguments: `{' '.join(shlex.quote(x) for x in sys.argv[1:]) or '(defaults)'}`",
         "",
     ]
@@ -388,7 +388,7 @@ def render_burst(run: BurstRun) -> list[str]:
     if run.drain:
         lines.append(f"Worker ≥ {TARGET_E2E} attestations/s: {verdict((o.drain_rate or 0) >= TARGET_E2E)}; "
                      f"0 lost and 0 doubled {verdict(exact)}.")  # fmt: skip
-    elif run.chain == "hardhat":
+    elif run.chain == "anvil":
         ok_burst = o.elapsed_s is not None and o.elapsed_s <= TARGET_BURST_S and not o.timed_out
         lines.append(
             f"Targets: ≥ {TARGET_E2E} attestations/s {verdict((o.rate or 0) >= TARGET_E2E)}; the burst confirmed "
@@ -414,15 +414,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="small sizes, to check the benchmark itself")
     parser.add_argument("--parts", default="api,signing,burst,drain,ganache", help="which parts to run")
     parser.add_argument("--databases", default="sqlite,postgresql")
-    parser.add_argument("--burst-databases", default="sqlite", help="databases the Hardhat burst runs on")
+    parser.add_argument("--burst-databases", default="sqlite", help="databases the Anvil burst runs on")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--duration", type=int, default=30, help="API run length bound, seconds")
     parser.add_argument("--api-volunteers", type=int, default=1000)
     parser.add_argument("--sessions", type=int, default=8, help="check-in bodies per volunteer (≤ 16)")
     parser.add_argument("--activities", type=int, default=20)
-    parser.add_argument("--burst", type=int, default=10_000, help="check-outs in the Hardhat burst")
+    parser.add_argument("--burst", type=int, default=10_000, help="check-outs in the Anvil burst")
     parser.add_argument("--burst-timeout", type=float, default=300)
-    parser.add_argument("--batch-size", type=int, default=100, help="batch_max_size on Hardhat")
+    parser.add_argument("--batch-size", type=int, default=100, help="batch_max_size on Anvil")
     parser.add_argument("--ganache-burst", type=int, default=1000)
     parser.add_argument("--ganache-batch", type=int, default=50)
     parser.add_argument("--workers", type=int, default=1, help="1: yilian relay serve; N: uvicorn --workers N")
@@ -455,7 +455,7 @@ def main(argv: list[str] | None = None) -> None:
         report.notes.append(f"PostgreSQL was not reachable at {env.POSTGRES_ADMIN_URL}: not measured.")
         databases.remove("postgresql")
     if "api" in parts or args.burst_databases:
-        with env.local_chain("hardhat", workdir) as (chain, manifest_path):
+        with env.local_chain("anvil", workdir) as (chain, manifest_path):
             for kind in databases:
                 if "api" in parts or kind in args.burst_databases:
                     run_database(kind, chain, manifest_path, args, workdir, report)

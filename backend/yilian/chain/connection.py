@@ -1,4 +1,4 @@
-"""Web3 connections to Yilian's chains: ganache/Hardhat locally, PoA chains in production.
+"""Web3 connections to Yilian's chains: ganache/Anvil locally, PoA chains in production.
 
 A consortium has one node per department; a client given several of their RPC URLs keeps using
 one until it stops answering, then moves on to the next (`FailoverProvider`). Every endpoint must
