@@ -13,7 +13,6 @@ Exactly-once is counted on chain: HoursAttested logs per uid, from eth_getLogs.
 from __future__ import annotations
 
 import os
-import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -36,7 +35,7 @@ from yilian.relay.db.session import make_engine, make_sessionmaker, transaction
 from yilian.relay.services.chain import RelayChain
 from yilian.relay.worker import OutboxWorker
 
-from . import env, fill, machine, seed
+from . import env, fill, machine
 
 OPEN = ("pending", "signed", "submitted")
 
@@ -113,16 +112,13 @@ def run(kind: str, *, attestations: int, raw_attestations: int, batch: int, work
     """A fresh `kind` chain and SQLite database: the relay's worker drains `attestations` check-outs,
     then `raw_attestations` more (other new volunteers, same activities) go out pre-signed, raw."""
     with env.local_chain(kind, workdir) as (chain, manifest_path), env.scratch_database("sqlite", workdir) as url:
-        keys = env.create_keys(url)
-        with env.relay_server(database_url=url, rpc_url=chain.rpc_url, manifest=manifest_path, workdir=workdir) as s:
-            activities = seed.seed(seed.Api(s.url, keys), prefix=fill.prefix(), activities=20, volunteers=0).activities
-            seed.wait_chain_settled(url)
         settings = Settings(database_url=url, rpc_url=chain.rpc_url, manifest_path=manifest_path, batch_max_size=batch)
         engine = make_engine(url)
         sessions = make_sessionmaker(engine)
         relay_chain = RelayChain.from_settings(settings)
         started = time.time()
         log(f"{kind}: {attestations + raw_attestations} volunteers registered, {attestations} check-outs (untimed)")
+        activities = fill.open_activities(sessions, relay_chain, settings, 20)
         people = fill.register(sessions, relay_chain, settings, attestations + raw_attestations, prefix=fill.prefix())
         filled = fill.serve_once(sessions, relay_chain, people[:attestations], activities)
         fill_s = time.time() - started
@@ -154,6 +150,7 @@ def drain(settings: Settings, filled: fill.Filled, *, timeout_s: float) -> Drain
             tx_before = db.scalar(select(func.max(ChainTx.id))) or 0
         chain = RelayChain.from_settings(settings)
         worker = OutboxWorker(sessions, chain, settings)
+        _warm_up(worker, sessions, filled.activities)
         first_block = chain.w3.eth.block_number + 1
         started = time.time()
         worker.start()
@@ -184,6 +181,16 @@ def drain(settings: Settings, filled: fill.Filled, *, timeout_s: float) -> Drain
         engine.dispose()
 
 
+def _warm_up(worker: OutboxWorker, sessions, activities: list[int]) -> None:  # type: ignore[no-untyped-def]
+    """What a running relay has done long before: its organisations' attester keys unlocked
+    (scrypt), the contracts loaded, the chain id and the finality depth asked."""
+    chain = worker.chain
+    with sessions() as db:
+        for activity in activities:
+            chain.attesters.for_activity(db, activity)
+    _ = chain.ledger, chain.domain, chain.finality_depth, worker.submitter.chain_id
+
+
 def _wait_settled(sessions, ours, expected: int, deadline: float) -> bool:  # type: ignore[no-untyped-def]
     """True if the deadline came first. Polls four times a second (a light read beside the worker)."""
     while time.time() < deadline:
@@ -192,7 +199,7 @@ def _wait_settled(sessions, ours, expected: int, deadline: float) -> bool:  # ty
             total = db.scalar(select(func.count()).where(ours))
         if not still_open and total >= expected:
             return False
-        threading.Event().wait(0.25)
+        time.sleep(0.25)
     return True
 
 

@@ -24,9 +24,11 @@ def render(runs: list[ChainRun], *, measured: str) -> list[str]:
         "",
         measured,
         "",
-        "The outbox is filled beforehand, untimed, through the relay's service layer (volunteers registered "
-        "on chain, checked in and out with every check-in rule verified; no HTTP: the API is section 1). "
-        "Then the relay's outbox worker runs in the benchmark's process and the clock runs from its start "
+        "The outbox is filled beforehand, untimed, through the relay's service layer: volunteers registered "
+        "by its `register_volunteer` (on chain too), sessions of three minutes closed by its `close_session` "
+        "(minutes counted, attestation written); no HTTP and no check-in rules, which are the API's work "
+        "(section 1). Then the relay's outbox worker, warmed up as a running relay is (attester keys "
+        "unlocked, contracts loaded), runs in the benchmark's process and the clock runs from its start "
         "to the last confirmation. Included: signing each attestation (their signatures are cleared first, "
         "so the worker's own signing path signs them), batching, recording each transaction with its nonce, "
         "broadcasting, following receipts with confirmations 1 and settling the database, with several "

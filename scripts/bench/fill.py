@@ -22,13 +22,13 @@ from yilian.records.evidence import canonical
 from yilian.relay.config import Settings
 from yilian.relay.db.models import Activity, ChainTx, CheckIn, Volunteer
 from yilian.relay.db.session import transaction
-from yilian.relay.services import checkins, volunteers
+from yilian.relay.services import activities, checkins, volunteers
 from yilian.relay.services.chain import RelayChain
 from yilian.relay.services.closing import close_session
 from yilian.relay.services.tracking import track
 from yilian.relay.services.transactions import Prepared, Submitter
 
-from .seed import LOCATION
+from .seed import LOCATION, VENUE
 
 SERVED_S = 180  # the sessions' length: check-in dated this much before the check-out
 CHUNK = 500  # volunteers per database transaction
@@ -52,6 +52,26 @@ class Filled:
     cutoff: float  # every attestation of the fill was created after it
 
 
+def open_activities(
+    sessions: sessionmaker[Session], chain: RelayChain, settings: Settings, n: int, *, timeout_s: float = 120
+) -> list[int]:
+    """One organisation (its attester key held by the relay) and `n` activities open for hours."""
+    submitter = Submitter(chain.w3, chain.submitter, settings)
+    organisation = activities.create_organisation(
+        sessions, chain, submitter, name=f"{prefix()} 西湖区青年志愿者协会", custody_password=settings.custody_password,
+        timeout_s=timeout_s,
+    )  # fmt: skip
+    now = int(time.time())
+    return [
+        activities.create_activity(sessions, chain, submitter, activities.ActivityTerms(
+            organisation_id=organisation.id, name=f"湿地清洁 {i}", category=1, starts_at=now - 3600,
+            ends_at=now + 8 * 3600, latitude=VENUE["latitude"], longitude=VENUE["longitude"], radius_m=200,
+            minute_cap=600, points_per_hour=10,
+        ), timeout_s).id
+        for i in range(n)
+    ]  # fmt: skip
+
+
 def register(
     sessions: sessionmaker[Session], chain: RelayChain, settings: Settings, n: int, *, prefix: str,
     timeout_s: float = 900,
@@ -71,8 +91,12 @@ def register(
                 )[1]
                 for user, address in people[start : start + CHUNK]
             ]  # fmt: skip
-        # One JSON-RPC batch: the node's answers are checked by following the transactions below.
-        chain.w3.provider.make_batch_request([(RPCEndpoint("eth_sendRawTransaction"), [tx.raw_tx]) for tx in sent])
+        # JSON-RPC batches (ganache mines each before answering: small ones, within the timeout);
+        # the node's answers are checked by following the transactions below.
+        for first in range(0, len(sent), 25):
+            chain.w3.provider.make_batch_request(
+                [(RPCEndpoint("eth_sendRawTransaction"), [tx.raw_tx]) for tx in sent[first : first + 25]]
+            )
     deadline = time.monotonic() + timeout_s
     while track(sessions, chain, submitter, settings):
         if time.monotonic() > deadline:
