@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit, urlunsplit
 
 from web3 import Web3
@@ -156,7 +156,7 @@ def ask_each(w3: Web3, method: str, params: Sequence[list[Any]], chunk: int = 10
     results: list[Any] = []
     for start in range(0, len(params), chunk):
         requests = [(RPCEndpoint(method), list(p)) for p in params[start : start + chunk]]
-        answers = w3.provider.make_batch_request(requests)
+        answers = cast(JSONBaseProvider, w3.provider).make_batch_request(requests)
         if not isinstance(answers, list):
             raise Web3RPCError(str(answers.get("error", answers)), rpc_response=answers)
         for answer in answers:

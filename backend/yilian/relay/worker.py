@@ -75,6 +75,7 @@ class OutboxWorker:
                 self._stop.wait(min(30.0, self.settings.poll_interval_s * 2**failures))
 
     def start(self) -> None:
+        self.submitter.send_in_background()
         self._thread = threading.Thread(target=self.run_forever, name="outbox-worker", daemon=True)
         self._thread.start()
 
@@ -82,6 +83,7 @@ class OutboxWorker:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
+        self.submitter.stop_background()
 
     def _observe_queue(self) -> None:
         with self.sessions() as db:

@@ -15,7 +15,7 @@ record per session.
 """
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
@@ -82,7 +82,7 @@ def track(sessions: sessionmaker[Session], chain: RelayChain, submitter: Submitt
 
 
 def _observe(
-    chain: RelayChain, settings: Settings, asked: Sequence[ChainTx], mined: dict[str, int]
+    chain: RelayChain, settings: Settings, asked: Sequence[ChainTx], mined: Mapping[str, int]
 ) -> dict[int, _Seen]:
     """What the node says of each open transaction, in two JSON-RPC batches: every receipt
     (replacements' earlier hashes too), then, for those with none, whether the node has them."""
