@@ -42,6 +42,15 @@ class _Seen:
     receipt: Receipt | None
     nonce_taken: bool  # no receipt, and the account's mined count had passed the nonce before
     known: bool  # no receipt: whether the node has the transaction (not asked when moot)
+    stuck: bool  # sent, unmined, for longer than its wait behind ours ahead of it allows
+
+
+def _stuck(row: ChainTx, settings: Settings, mined_count: int, now: float) -> bool:
+    """Batches in flight together mine one after another: a transaction behind k of ours still
+    unmined waits k + 1 times `stuck_after_s` before it counts as stuck (replaced at a higher
+    fee); the next one the chain expects, `stuck_after_s`."""
+    behind = max(0, row.nonce - mined_count)
+    return row.status == "sent" and now - row.sent_at > settings.stuck_after_s * (1 + behind)
 
 
 def track(sessions: sessionmaker[Session], chain: RelayChain, submitter: Submitter, settings: Settings) -> int:
@@ -96,13 +105,13 @@ def _observe(
     now = time.time()
     # A transaction reorganised out of the chain is re-sent, however long ago it was sent.
     taken = {row.id for row in asked if found[row.id] is None and mined[row.account] > row.nonce}
-    stuck = {row.id for row in asked if row.status == "sent" and now - row.sent_at > settings.stuck_after_s}
+    stuck = {row.id for row in asked if _stuck(row, settings, mined[row.account], now)}
     ask = [row for row in asked if found[row.id] is None and row.id not in taken | stuck]
     known = {row.id for row, tx in zip(ask, _transactions(chain, ask), strict=True) if tx is not None}
     return {
         row.id: _Seen(
             row.tx_hash, found[row.id], nonce_taken=row.id in taken,
-            known=found[row.id] is not None or row.id in taken | stuck | known,
+            known=found[row.id] is not None or row.id in taken | stuck | known, stuck=row.id in stuck,
         )
         for row in asked
     }  # fmt: skip
@@ -142,7 +151,7 @@ def _chase(db: Session, submitter: Submitter, settings: Settings, row: ChainTx, 
         metrics.TRANSACTIONS.labels("dropped").inc()
         _release(db, row)
         return False
-    if time.time() - row.sent_at > settings.stuck_after_s:
+    if seen.stuck:
         submitter.replace(row)  # recorded with this transaction, broadcast after it commits
         metrics.TRANSACTIONS.labels("replaced").inc()
         _retarget(db, row)
