@@ -42,15 +42,20 @@ class _Seen:
     receipt: Receipt | None
     nonce_taken: bool  # no receipt, and the account's mined count had passed the nonce before
     known: bool  # no receipt: whether the node has the transaction (not asked when moot)
-    stuck: bool  # sent, unmined, for longer than its wait behind ours ahead of it allows
+    stuck: bool  # the next nonce, unmined for too long: replaced at a higher fee
 
 
-def _stuck(row: ChainTx, settings: Settings, mined_count: int, now: float) -> bool:
-    """Batches in flight together mine one after another: a transaction behind k of ours still
-    unmined waits k + 1 times `stuck_after_s` before it counts as stuck (replaced at a higher
-    fee); the next one the chain expects, `stuck_after_s`."""
-    behind = max(0, row.nonce - mined_count)
-    return row.status == "sent" and now - row.sent_at > settings.stuck_after_s * (1 + behind)
+def _stuck(submitter: Submitter, settings: Settings, row: ChainTx, mined_count: int, now: float) -> bool:
+    """Only the next nonce the chain expects can be stuck: ours behind it wait for it, however
+    long (batches in flight mine one after another). It is stuck once unmined `stuck_after_s`
+    after it was sent or became the next, whichever is later."""
+    if row.status != "sent" or row.nonce != mined_count:
+        return False
+    count, since = submitter.mined_count_since.get(row.account, (None, now))
+    if count != mined_count:  # the count moved (or first seen by this process): the clock starts now
+        submitter.mined_count_since[row.account] = (mined_count, now)
+        since = now
+    return now - max(row.sent_at, since) > settings.stuck_after_s
 
 
 def track(sessions: sessionmaker[Session], chain: RelayChain, submitter: Submitter, settings: Settings) -> int:
@@ -68,7 +73,7 @@ def track(sessions: sessionmaker[Session], chain: RelayChain, submitter: Submitt
     eth = chain.w3.eth
     accounts = {row.account for row in asked}
     mined = {account: eth.get_transaction_count(account, "latest") for account in accounts}  # type: ignore[arg-type]
-    seen = _observe(chain, settings, asked, mined)
+    seen = _observe(chain, submitter, settings, asked, mined)
     head = eth.block_number  # after the receipts: a receipt is never newer than the head it is counted from
     to_send: list[ChainTx] = []
     with transaction(sessions) as db:
@@ -91,7 +96,7 @@ def track(sessions: sessionmaker[Session], chain: RelayChain, submitter: Submitt
 
 
 def _observe(
-    chain: RelayChain, settings: Settings, asked: Sequence[ChainTx], mined: Mapping[str, int]
+    chain: RelayChain, submitter: Submitter, settings: Settings, asked: Sequence[ChainTx], mined: Mapping[str, int]
 ) -> dict[int, _Seen]:
     """What the node says of each open transaction, in two JSON-RPC batches: every receipt
     (replacements' earlier hashes too), then, for those with none, whether the node has them."""
@@ -105,7 +110,7 @@ def _observe(
     now = time.time()
     # A transaction reorganised out of the chain is re-sent, however long ago it was sent.
     taken = {row.id for row in asked if found[row.id] is None and mined[row.account] > row.nonce}
-    stuck = {row.id for row in asked if _stuck(row, settings, mined[row.account], now)}
+    stuck = {row.id for row in asked if _stuck(submitter, settings, row, mined[row.account], now)}
     ask = [row for row in asked if found[row.id] is None and row.id not in taken | stuck]
     known = {row.id for row, tx in zip(ask, _transactions(chain, ask), strict=True) if tx is not None}
     return {

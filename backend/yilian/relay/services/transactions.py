@@ -63,6 +63,9 @@ class Submitter:
         self._outgoing: queue.SimpleQueue[_Outgoing | None] | None = None
         self._queued: set[str] = set()  # hashes waiting in _outgoing
         self._sender: threading.Thread | None = None
+        # account → (its mined transaction count, when this process first saw it): tracking's
+        # clock for the next nonce, which alone can be stuck.
+        self.mined_count_since: dict[str, tuple[int, float]] = {}
 
     @property
     def chain_id(self) -> int:
