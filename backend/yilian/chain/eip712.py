@@ -59,7 +59,7 @@ def _checksummed(address: Any) -> str:
         return to_checksum_address(address)
     hex_ = address.lower().removeprefix("0x")
     if len(hex_) != 40 or not _HEX.issuperset(hex_):
-        raise ValueError(f"unknown format {address!r}, attempted to normalize to {hex_!r}")
+        raise ValueError(f"Unknown format {address!r}, attempted to normalize to {hex_!r}")
     digest = keccak256(hex_.encode()).hex()
     return "0x" + "".join(c.upper() if d in "89abcdef" else c for c, d in zip(hex_, digest, strict=False))
 
