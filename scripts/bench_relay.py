@@ -93,12 +93,6 @@ def wait_idle(database_url: str, timeout_s: float = 600) -> None:
         engine.dispose()
 
 
-def wait_since(at: float, seconds: float) -> None:
-    remaining = at + seconds - time.time()
-    if remaining > 0:
-        time.sleep(remaining)
-
-
 def run_database(kind: str, chain, manifest_path: Path, args, workdir: Path, report: Report) -> None:  # type: ignore[no-untyped-def]
     """The API run on one database."""
     n_api = args.api_volunteers
