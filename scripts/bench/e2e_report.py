@@ -82,8 +82,8 @@ def _targets(run: ChainRun) -> list[str]:
         f"{raw.rate:.0f}/s) | {d.rate / TARGET_RATE:.2f} (relay / raw {run.ratio:.0%}) "
         f"| {verdict(d.rate >= TARGET_RATE)} |",
         f"| anvil: {TARGET_BURST:,} check-outs confirmed within {TARGET_BURST_S} s | {d.attestations:,} in "
-        f"{_num(d.elapsed_s)} s | {TARGET_BURST_S} s | {(d.elapsed_s or float('inf')) / TARGET_BURST_S:.2f} "
-        f"| {verdict(burst_ok)} |",
+        f"{_num(d.elapsed_s)} s{'' if d.attestations >= TARGET_BURST else ' (a smaller burst: not shown)'} "
+        f"| {TARGET_BURST_S} s | {(d.elapsed_s or float('inf')) / TARGET_BURST_S:.2f} | {verdict(burst_ok)} |",
         exact,
     ]
 
