@@ -10,11 +10,13 @@ Measures, on this machine, in one run:
    assertions, venue sign-in codes read from the organiser API, an Idempotency-Key each);
 2. attestation signing on one core: FastSigner and the relay's `sign_attestation`, against
    eth-account's generic EIP-712 encoding (signatures compared byte for byte);
-3. check-out → confirmed: a burst of check-outs on a Hardhat node, followed until every
-   attestation is settled, then HoursAttested logs counted per uid (0 lost, 0 doubled); and on
-   ganache the relay's rate against the chain's own rate for the same attestBatch transactions
-   pre-signed and sent raw.
-Volunteers, organisations and activities are seeded through the API before any timing.
+3. check-out → confirmed (scripts/bench/e2e.py): on Anvil and on ganache, the outbox filled
+   beforehand through the service layer, then the relay's worker timed from its start to the last
+   confirmation (signing, batching, sending, confirming), HoursAttested logs counted per uid
+   (0 lost, 0 doubled), against the chain's own rate for the same attestBatch transactions
+   pre-signed and sent raw. `--parts e2e` runs this part alone and replaces only its section of
+   bench/relay.md.
+Volunteers, organisations and activities are seeded before any timing.
 Only measured numbers are written; the load average is recorded around every timed part,
 since other work on the machine depresses them.
 """
@@ -36,29 +38,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from sqlalchemy import func, select  # noqa: E402
 
-from bench import checkin_api, e2e, env, load, machine, seed, signing  # noqa: E402
+from bench import checkin_api, e2e, e2e_report, env, load, machine, seed, signing  # noqa: E402
 from yilian.chain.artifacts import PROJECT_ROOT  # noqa: E402
-from yilian.chain.connection import connect  # noqa: E402
-from yilian.chain.manifest import Manifest  # noqa: E402
 from yilian.relay.db.models import Attestation, ChainTx  # noqa: E402
 from yilian.relay.db.session import make_engine, make_sessionmaker  # noqa: E402
 
 REPORT = PROJECT_ROOT / "bench" / "relay.md"
 TARGET_SIGN = 2000
-TARGET_E2E, TARGET_BURST_S = 500, 30
-TARGET_GANACHE = 0.90
-
-
-@dataclass
-class BurstRun:
-    chain: str
-    database: str
-    batch: int
-    outcome: e2e.Burst
-    load_before: str
-    load_after: str
-    raw: e2e.RawRate | None = None
-    drain: bool = False  # stored with no worker running, then the relay started over them
 
 
 @dataclass
@@ -69,7 +55,7 @@ class Report:
     signing: signing.SigningResult | None = None
     signing_load: str = ""
     api: list[checkin_api.Point] = field(default_factory=list)
-    bursts: list[BurstRun] = field(default_factory=list)
+    e2e: list[e2e.ChainRun] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
@@ -95,19 +81,9 @@ def wait_idle(database_url: str, timeout_s: float = 600) -> None:
         engine.dispose()
 
 
-def wait_since(at: float, seconds: float) -> None:
-    remaining = at + seconds - time.time()
-    if remaining > 0:
-        time.sleep(remaining)
-
-
-def run_database(kind: str, chain, manifest_path: Path, args, workdir: Path, report: Report) -> None:  # type: ignore[no-untyped-def]  # noqa: PLR0915 - one run, step by step
-    """API run, then (on the burst databases) the burst and the worker drain, on one database.
-    The API run and the burst use different volunteers: a timed run ends mid-session."""
-    manifest = Manifest.load(manifest_path)
-    w3 = connect(chain.rpc_url, timeout=60)
-    n_api = args.api_volunteers if "api" in args.parts else 0
-    n_burst = args.burst if kind in args.burst_databases else 0
+def run_database(kind: str, chain, manifest_path: Path, args, workdir: Path, report: Report) -> None:  # type: ignore[no-untyped-def]
+    """The API runs on one database (1, 2 and 4 processes), each against the floor in the same run."""
+    n_api = args.api_volunteers
     with env.scratch_database(kind, workdir) as url:
         keys = env.create_keys(url)
         settings = {"batch_max_size": args.batch_size}
@@ -115,99 +91,25 @@ def run_database(kind: str, chain, manifest_path: Path, args, workdir: Path, rep
                        workers=args.workers)  # fmt: skip
         with env.relay_server(**options, settings=settings) as server:  # type: ignore[arg-type]
             api = seed.Api(server.url, keys)
-            log(f"{kind}: seeding {args.activities} activities and {n_api + n_burst} volunteers through the API")
+            log(f"{kind}: seeding {args.activities} activities and {n_api} volunteers through the API")
             started = time.time()
             seeded = seed.seed(api, prefix=f"{kind}-{uuid.uuid4().hex[:6]}", activities=args.activities,
-                               volunteers=n_api + n_burst)  # fmt: skip
+                               volunteers=n_api)  # fmt: skip
             seed.wait_chain_settled(url)
             log(f"{kind}: seeded in {time.time() - started:.0f} s")
-        if n_api:  # with the seeding server stopped: each API run starts its own
-            report.api += checkin_api.measure(
-                kind, url=url, rpc_url=chain.rpc_url, manifest=manifest_path, keys=keys,
-                seeded=seed.Seeded(seeded.activities, seeded.volunteers[:n_api]), workers=args.api_workers,
-                connections=args.connections, duration_s=args.duration, workdir=workdir, settings=settings,
-                wait_idle=wait_idle, log=log,
-            )  # fmt: skip
-        if not n_burst:
-            return
-        with env.relay_server(**options, settings=settings) as server:  # type: ignore[arg-type]
-            api = seed.Api(server.url, keys)
-            wait_idle(url)
-            burst_part = seed.Seeded(seeded.activities, seeded.volunteers[n_api:])
-            log(f"{kind}: opening {n_burst} check-ins (untimed)")
-            plan = e2e.open_check_ins(api, burst_part, workdir, name=f"{kind}-burst", connections=args.connections)
-            wait_since(time.time(), 61)  # the last check-ins need a whole minute of service
-            wait_idle(url)
-            log(f"{kind}: burst of {n_burst} check-outs on hardhat")
-            before = machine.uptime()
-            outcome = e2e.burst(api, url, w3, manifest, plan, connections=args.connections,
-                                timeout_s=args.burst_timeout)  # fmt: skip
-            report.bursts.append(BurstRun("hardhat", kind, args.batch_size, outcome, before, machine.uptime()))
-            log(f"{kind}: {outcome.confirmed} confirmed in {outcome.elapsed_s or float('nan'):.1f} s "
-                f"({outcome.rate or 0:.0f}/s); lost {outcome.lost}, doubled {outcome.doubled}")  # fmt: skip
-        if "drain" not in args.parts:
-            return
-        # The worker alone: the same volunteers check in and out again with no worker running,
-        # then the relay starts with its worker over the full outbox.
-        with env.relay_server(**options, settings={**settings, "run_worker": "false"}) as server:  # type: ignore[arg-type]
-            api = seed.Api(server.url, keys)
-            log(f"{kind}: {n_burst} more sessions checked in and out with no worker running")
-            plan = e2e.open_check_ins(api, burst_part, workdir, name=f"{kind}-drain", connections=args.connections)
-            wait_since(time.time(), 61)
-            sent = e2e.send_checkouts(api, url, w3, plan, connections=args.connections)
-        log(f"{kind}: relay started over {sent.expected} signed attestations")
-        before, started = machine.uptime(), time.time()
-        with env.relay_server(**options, settings=settings):  # type: ignore[arg-type]
-            outcome = e2e.settle(sent, url, w3, manifest, started=started, timeout_s=args.burst_timeout)
-        run = BurstRun("hardhat", kind, args.batch_size, outcome, before, machine.uptime(), drain=True)
-        report.bursts.append(run)
-        log(f"{kind}: drained {outcome.confirmed} in {outcome.elapsed_s or float('nan'):.1f} s from start "
-            f"({outcome.drain_rate or 0:.0f}/s from the first batch); "
-            f"lost {outcome.lost}, doubled {outcome.doubled}")  # fmt: skip
-        # The chain's own rate for the same kind of batches (these volunteers' third session),
-        # pre-signed and sent raw, with the relay stopped.
-        now = int(w3.eth.get_block("latest")["timestamp"])
-        addresses = [address for _, address in burst_part.volunteers]
-        run.raw = e2e.raw_rate(
-            w3, manifest, addresses, burst_part.activities, batch=args.batch_size, now=now, session=2
-        )
-        log(f"{kind}: hardhat's own rate for raw batches of {args.batch_size}: {run.raw.rate:.0f}/s")
+        # With the seeding server stopped: each API run starts its own.
+        report.api += checkin_api.measure(
+            kind, url=url, rpc_url=chain.rpc_url, manifest=manifest_path, keys=keys, seeded=seeded,
+            workers=args.api_workers, connections=args.connections, duration_s=args.duration, workdir=workdir,
+            settings=settings, wait_idle=wait_idle, log=log,
+        )  # fmt: skip
 
 
-def run_ganache(args, workdir: Path, report: Report) -> None:  # type: ignore[no-untyped-def]
-    n = args.ganache_burst
-    with env.local_chain("ganache", workdir) as (chain, manifest_path):
-        manifest = Manifest.load(manifest_path)
-        w3 = connect(chain.rpc_url, timeout=120)
-        with env.scratch_database("sqlite", workdir) as url:
-            keys = env.create_keys(url)
-            with env.relay_server(
-                database_url=url, rpc_url=chain.rpc_url, manifest=manifest_path, workdir=workdir,
-                settings={"batch_max_size": args.ganache_batch},
-            ) as server:  # fmt: skip
-                api = seed.Api(server.url, keys)
-                log(f"ganache: seeding {2 * n} volunteers (half for the relay, half for the raw batches)")
-                # One registration at a time: ganache's instamine holds an eth_sendRawTransaction whose
-                # nonce is ahead (a concurrent registration broadcast first) until the gap fills.
-                seeded = seed.seed(api, prefix=f"ganache-{uuid.uuid4().hex[:6]}", activities=args.activities,
-                                   volunteers=2 * n, threads=1)  # fmt: skip
-                seed.wait_chain_settled(url)
-                relay_half = seed.Seeded(seeded.activities, seeded.volunteers[:n])
-                plan = e2e.open_check_ins(api, relay_half, workdir, name="ganache", connections=args.connections)
-                wait_since(time.time(), 61)
-                wait_idle(url)
-                log(f"ganache: burst of {n} check-outs")
-                before = machine.uptime()
-                outcome = e2e.burst(api, url, w3, manifest, plan, connections=args.connections,
-                                    timeout_s=args.burst_timeout * 10)  # fmt: skip
-                after = machine.uptime()
-        # The relay is stopped: nothing else sends while the raw batches go out.
-        raw_volunteers = [address for _, address in seeded.volunteers[n:]]
-        log(f"ganache: {n} attestations in pre-signed raw batches of {args.ganache_batch}")
-        now = int(w3.eth.get_block("latest")["timestamp"])
-        raw = e2e.raw_rate(w3, manifest, raw_volunteers, seeded.activities, batch=args.ganache_batch, now=now)
-        report.bursts.append(BurstRun("ganache", "sqlite", args.ganache_batch, outcome, before, after, raw))
-        log(f"ganache: relay {outcome.rate or 0:.1f}/s, raw {raw.rate:.1f}/s")
+def run_e2e(args, workdir: Path, report: Report) -> None:  # type: ignore[no-untyped-def]
+    for kind, n, raw, batch in (("anvil", args.burst, args.raw_burst, args.batch_size),
+                                ("ganache", args.ganache_burst, args.ganache_burst, args.ganache_batch)):  # fmt: skip
+        report.e2e.append(e2e.run(kind, attestations=n, raw_attestations=raw, batch=batch, workdir=workdir,
+                                  timeout_s=args.burst_timeout, log=log))  # fmt: skip
 
 
 # --- the report ---------------------------------------------------------------------------------
@@ -236,7 +138,7 @@ def render(report: Report, command: str) -> str:
         lines += [
             "## 2. Attestation signing (one core, one thread)",
             "",
-            f"Random attestations, the ledger's domain; load before: `{_load(report.signing_load)}`.",
+            f"Random attestations, the ledger's domain; load before: `{machine.load_averages(report.signing_load)}`.",
             "",
             "| path | attestations | per second |",
             "|---|---:|---:|",
@@ -250,114 +152,49 @@ def render(report: Report, command: str) -> str:
             "tests/backend/test_eip712.py and tests/backend/relay/test_fast_signing.py prove the equality.",
             "",
         ]
-    if report.bursts:
-        lines += ["## 3. Check-out → confirmed on chain", ""]
-        for run in report.bursts:
-            lines += render_burst(run)
+    if report.e2e:
+        lines += e2e_report.render(report.e2e, measured=e2e_measured(report))
     if report.notes:
         lines += ["## Notes", ""] + [f"- {note}" for note in report.notes] + [""]
     lines += [
         "## Settings of this run",
         "",
         f"- relay: `{'yilian relay serve' if a.workers == 1 else f'uvicorn --workers {a.workers}'}`, "
-        f"worker settings default except batch_max_size {a.batch_size} (Hardhat) / {a.ganache_batch} (ganache); "
+        f"worker settings default except batch_max_size {a.batch_size} (Anvil) / {a.ganache_batch} (ganache); "
         "poll_interval_s 0.2, batch_max_age_s 1.0, confirmations 1.",
-        "- chains: Hardhat node and ganache from node_modules (london, chain 1337, automine: a block per transaction).",
+        "- chains: Anvil and ganache from node_modules (london, chain 1337, automine: a block per transaction).",
         f"- arguments: `{' '.join(shlex.quote(x) for x in sys.argv[1:]) or '(defaults)'}`",
         "",
     ]
     return "\n".join(lines)
 
 
-def render_burst(run: BurstRun) -> list[str]:
-    o = run.outcome
-    lat = e2e.summary_ms(o.latencies_s)
-    sizes = o.batch_sizes
-    if run.drain:
-        title = f"### Worker alone: the outbox drained ({run.chain}, {run.database}, batches of up to {run.batch})"
-        intro = [
-            f"{o.checkouts} check-outs stored and signed while the relay ran without its worker "
-            f"(`YILIAN_RUN_WORKER=false`); then `yilian relay serve` started over the full outbox.",
-        ]
-        timing = [
-            f"| relay process started → last attestation confirmed | {_num(o.elapsed_s, '.1f')} s "
-            f"({_num(o.rate, '.1f')}/s) |",
-            f"| worker: first batch recorded → last confirmed | {_num(o.drain_s, '.1f')} s |",
-            f"| worker rate | {_num(o.drain_rate, '.1f')} attestations/s |",
-        ]
-    else:
-        title = f"### Burst: {run.chain}, {run.database}, batches of up to {run.batch}"
-        intro = [
-            f"{o.checkouts} volunteers checked in beforehand (untimed); their check-outs sent at once "
-            "(wrk, same concurrency) to `yilian relay serve`, whose worker batches and submits meanwhile."
-        ]
-        timing = [
-            f"| API: check-outs answered | {o.api.requests} in {o.api.duration_s:.1f} s ({o.api.rate:.0f}/s), "
-            f"p50 {o.api.latency_ms('p50'):.0f} ms, p99 {o.api.latency_ms('p99'):.0f} ms |",
-            f"| first check-out sent → last attestation confirmed | {_num(o.elapsed_s, '.1f')} s |",
-            f"| end-to-end rate | {_num(o.rate, '.1f')} attestations/s |",
-        ]
-    lines = [title, "", *intro, f"Load before → after: {_load(run.load_before)} → {_load(run.load_after)}.", ""]
-    lines += [
-        "| measure | value |",
-        "|---|---:|",
-        f"| attestations (check-outs with minutes) | {o.checkouts} |",
-        *timing,
-        f"| check-out stored → confirmed, p50 / p99 | {lat[0] / 1000:.1f} s / {lat[1] / 1000:.1f} s |",
-        f"| attestBatch transactions (items min / median / max) | {o.chain_txs} "
-        f"({sizes[0] if sizes else 0} / {sizes[len(sizes) // 2] if sizes else 0} / {sizes[-1] if sizes else 0}) |",
-        f"| database statuses | {', '.join(f'{k} {v}' for k, v in sorted(o.statuses.items()))} |",
-        f"| HoursAttested logs per uid (eth_getLogs) | "
-        f"{', '.join(f'{n} uids × {times}' for times, n in sorted(o.events_per_uid.items()))} |",
-        f"| lost / doubled / logs for other uids | {o.lost} / {o.doubled} / {o.extra_events} |",
-    ]
-    exact = o.lost == 0 and o.doubled == 0 and o.extra_events == 0 and o.confirmed == o.checkouts
-    if run.raw:
-        raw = run.raw
-        lines += [
-            f"| chain's own rate: {raw.transactions} pre-signed attestBatch txs of {raw.batch} sent raw | "
-            f"{raw.rate:.1f} attestations/s ({raw.elapsed_s:.1f} s, {raw.gas_per_item:,.0f} gas each) |",
-            f"| relay / raw | {((o.drain_rate if run.drain else o.rate) or 0) / raw.rate:.0%} |",
-        ]
-    lines += [""]
-    if run.drain:
-        lines.append(f"Worker ≥ {TARGET_E2E} attestations/s: {verdict((o.drain_rate or 0) >= TARGET_E2E)}; "
-                     f"0 lost and 0 doubled {verdict(exact)}.")  # fmt: skip
-    elif run.chain == "hardhat":
-        ok_burst = o.elapsed_s is not None and o.elapsed_s <= TARGET_BURST_S and not o.timed_out
-        lines.append(
-            f"Targets: ≥ {TARGET_E2E} attestations/s {verdict((o.rate or 0) >= TARGET_E2E)}; the burst confirmed "
-            f"within {TARGET_BURST_S} s {verdict(ok_burst)}; 0 lost and 0 doubled {verdict(exact)}."
-        )
-    else:
-        ratio = (o.rate or 0) / run.raw.rate if run.raw else 0
-        lines.append(f"Target ≥ {TARGET_GANACHE:.0%} of the chain's own rate: {verdict(ratio >= TARGET_GANACHE)}; "
-                     f"0 lost and 0 doubled {verdict(exact)}.")  # fmt: skip
-    return [*lines, ""]
-
-
-def _load(uptime: str) -> str:
-    return uptime.rsplit("load average:", 1)[-1].strip() if "load average" in uptime else uptime
-
-
-def _num(value: float | None, spec: str) -> str:
-    return "—" if value is None else format(value, spec)
+def e2e_measured(report: Report) -> str:
+    a = report.args
+    return (
+        f"Measured {report.started:%Y-%m-%d %H:%M} UTC on {machine.describe()}; Anvil {a.burst} attestations "
+        f"(raw reference {a.raw_burst}), batches of up to {a.batch_size}; ganache {a.ganache_burst} (raw the "
+        f"same), batches of up to {a.ganache_batch}; worker settings otherwise default (poll_interval_s 0.2, "
+        "batch_max_age_s 1.0), confirmations 1 (one node, automine: a block per transaction)."
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="small sizes, to check the benchmark itself")
-    parser.add_argument("--parts", default="api,signing,burst,drain,ganache", help="which parts to run")
+    parser.add_argument(
+        "--parts", default="api,signing,e2e", help="which parts to run; `e2e` alone replaces only section 3"
+    )
     parser.add_argument("--databases", default="sqlite,postgresql")
-    parser.add_argument("--burst-databases", default="sqlite", help="databases the Hardhat burst runs on")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--duration", type=int, default=30, help="API run length bound, seconds")
     parser.add_argument("--api-volunteers", type=int, default=3000, help="check-ins (and check-outs) per API run")
     parser.add_argument("--activities", type=int, default=20)
-    parser.add_argument("--burst", type=int, default=10_000, help="check-outs in the Hardhat burst")
-    parser.add_argument("--burst-timeout", type=float, default=300)
-    parser.add_argument("--batch-size", type=int, default=100, help="batch_max_size on Hardhat")
-    parser.add_argument("--ganache-burst", type=int, default=1000)
+    parser.add_argument("--burst", type=int, default=10_000, help="check-outs the worker drains on Anvil")
+    parser.add_argument("--raw-burst", type=int, default=3000, help="attestations of Anvil's raw reference")
+    parser.add_argument("--burst-timeout", type=float, default=600, help="bound of each drain, seconds")
+    parser.add_argument("--batch-size", type=int, default=100, help="batch_max_size on Anvil")
+    parser.add_argument("--ganache-burst", type=int, default=1000, help="the drain's and the raw reference's, each")
     parser.add_argument("--ganache-batch", type=int, default=50)
     parser.add_argument("--workers", type=int, default=1, help="1: yilian relay serve; N: uvicorn --workers N")
     parser.add_argument("--api-workers", default="1,2,4", help="server processes of the API part's runs")
@@ -368,11 +205,10 @@ def main(argv: list[str] | None = None) -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if args.quick:
         args.api_volunteers, args.duration = 300, 10
-        args.burst, args.ganache_burst, args.signatures = 300, 150, 3000
+        args.burst, args.raw_burst, args.ganache_burst, args.signatures = 300, 300, 150, 3000
     parts = args.parts = set(args.parts.split(","))
     args.api_workers = [int(count) for count in args.api_workers.split(",")]
-    args.burst_databases = set(args.burst_databases.split(",")) if "burst" in parts else set()
-    if not load.wrk_available():
+    if "api" in parts and not load.wrk_available():
         sys.exit("wrk is needed: apt-get install -y wrk")
     report = Report(args)
     workdir = Path(tempfile.mkdtemp(prefix="yilian-bench-relay-"))
@@ -387,18 +223,26 @@ def main(argv: list[str] | None = None) -> None:
     if "postgresql" in databases and not env.postgres_available():
         report.notes.append(f"PostgreSQL was not reachable at {env.POSTGRES_ADMIN_URL}: not measured.")
         databases.remove("postgresql")
-    if "api" in parts or args.burst_databases:
-        with env.local_chain("hardhat", workdir) as (chain, manifest_path):
+    if "api" in parts:
+        with env.local_chain("anvil", workdir) as (chain, manifest_path):
             for kind in databases:
-                if "api" in parts or kind in args.burst_databases:
-                    run_database(kind, chain, manifest_path, args, workdir, report)
-    if "ganache" in parts:
-        run_ganache(args, workdir, report)
+                run_database(kind, chain, manifest_path, args, workdir, report)
+    if "e2e" in parts:
+        run_e2e(args, workdir, report)
 
     command = "python scripts/bench_relay.py " + " ".join(shlex.quote(x) for x in (argv or sys.argv[1:]))
-    text = render(report, command.strip())
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(text)
+    write(report, command.strip())
+
+
+def write(report: Report, command: str) -> None:
+    output = report.args.output
+    if report.args.parts == {"e2e"} and output.exists():  # the other sections keep their latest figures
+        section = e2e_report.render(report.e2e, measured=f"{e2e_measured(report)} Command: `{command}`.")
+        text = e2e_report.splice(output.read_text(), section)
+    else:
+        text = render(report, command)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text)
     print(text)
 
 

@@ -145,7 +145,7 @@ def render(points: list[Point], *, volunteers: int, activities: int, connections
         "sign-in code, geofence, lock-out windows, sign-up rule, an Idempotency-Key each), then, a minute later, "
         "check out (in the fence; the attestation signed with the organisation's key and stored in the outbox); "
         f"{CONNECTIONS_NOTE}, {connections} connections, up to {duration_s} s per run; the outbox worker runs "
-        "in the relay meanwhile (Hardhat node). The floor (scripts/bench/floor.py): FastAPI + pydantic + uvicorn, "
+        "in the relay meanwhile (Anvil node). The floor (scripts/bench/floor.py): FastAPI + pydantic + uvicorn, "
         "one POST taking the same check-in bodies (the relay's own request model), one SQLite INSERT and commit, "
         "nothing else; measured in the same run with the same number of processes and the same wrk settings.",
         "",

@@ -1,10 +1,18 @@
-"""Check-out → confirmed: bursts of check-outs through the API, followed into the database and
-onto the chain; and the chain's own rate for the same attestBatch transactions sent raw."""
+"""Check-out → confirmed, the relay's outbox worker timed alone: the outbox is filled through the
+service layer beforehand (untimed, bench/fill.py), then the worker runs in this process and the
+clock runs from its start to the last confirmation. Against the chain's own rate for the same
+attestBatch transactions, pre-signed and sent raw, on the same chain in the same run.
+
+What the clock includes: signing every attestation (their signatures are cleared first, so the
+worker's own signing path signs them), batching, recording each transaction with its nonce,
+broadcasting, following receipts and settling the database, with several batches in flight.
+What it excludes: the API (section 1), the check-in rules and the relay's start-up.
+Exactly-once is counted on chain: HoursAttested logs per uid, from eth_getLogs.
+"""
 
 from __future__ import annotations
 
 import os
-import statistics
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -12,72 +20,39 @@ from pathlib import Path
 
 from eth_account import Account
 from eth_utils import event_abi_to_log_topic
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from web3 import Web3
 from web3.logs import DISCARD
 
-from yilian.chain.eip712 import FastSigner, HourAttestation, ledger_domain, uid
-from yilian.chain.ledger_batch import encode_attest_batch, sign_batch
+from yilian.chain.connection import connect
+from yilian.chain.eip712 import FastSigner, HourAttestation, ledger_domain
+from yilian.chain.ledger_batch import encode_attest_batch, fetch_receipts, sign_batch
 from yilian.chain.localchain import dev_private_key
 from yilian.chain.manifest import Manifest
 from yilian.chain.transactions import Sender
+from yilian.relay.config import Settings
 from yilian.relay.db.models import Attestation, ChainTx
-from yilian.relay.db.session import make_engine, make_sessionmaker
+from yilian.relay.db.session import make_engine, make_sessionmaker, transaction
+from yilian.relay.services.chain import RelayChain
+from yilian.relay.worker import OutboxWorker
 
-from .load import WrkResult, collect_checkins, run_wrk
-from .seed import Api, Seeded, signin_codes, write_checkin_plan
+from . import env, fill, machine
 
 OPEN = ("pending", "signed", "submitted")
 
 
-def open_check_ins(api: Api, seeded: Seeded, workdir: Path, *, name: str, connections: int, chunk: int = 3000) -> Path:
-    """Every volunteer of `seeded` checks in once (untimed), in chunks whose pre-generated bodies
-    stay inside the relay's clock-skew bound; returns the check-out plan (check-outs without a
-    client time: the relay's clock decides, at least a minute after the check-in)."""
-    plan_out = workdir / f"{name}-checkouts.tsv"
-    lines: list[str] = []
-    for start in range(0, len(seeded.volunteers), chunk):
-        part = Seeded(seeded.activities, seeded.volunteers[start : start + chunk])
-        at, codes = signin_codes(api, seeded.activities)
-        plan = workdir / f"{name}-checkins-{start}.tsv"
-        write_checkin_plan(plan, part, sessions=1, at=at, codes=codes, checkout_after_s=None)
-        prefix = workdir / f"{name}-checkins-{start}.out"
-        result = run_wrk(api.url, mode="checkin", plan=plan, key=api.keys["app"], connections=connections,
-                         duration_s=900, out_prefix=prefix)  # fmt: skip
-        if result.stats["http_err"] or result.stats["ci_ok"] != len(part.volunteers):
-            raise RuntimeError(f"check-ins failed: {result.stats}\n{result.stderr[-2000:]}")
-        part_plan = workdir / f"{name}-checkouts-{start}.tsv"
-        collect_checkins(prefix, 2, part_plan)
-        lines += [line for line in part_plan.read_text().splitlines() if line]
-    plan_out.write_text("\n".join(lines) + "\n")
-    return plan_out
-
-
 @dataclass
-class Burst:
-    checkouts: int
-    api: WrkResult
+class Drain:
+    attestations: int
     started: float
     last_confirmed: float | None
     statuses: dict[str, int]
     chain_txs: int
     batch_sizes: list[int]
-    latencies_s: list[float] = field(default_factory=list)  # check-out stored → confirmed
+    latencies_s: list[float] = field(default_factory=list)  # worker start → each confirmation
     events_per_uid: Counter[int] = field(default_factory=Counter)  # times attested → how many uids
-    extra_events: int = 0  # HoursAttested for uids this burst never made
+    extra_events: int = 0  # HoursAttested for uids this drain never made
     timed_out: bool = False
-    first_batch_at: float | None = None  # when the worker recorded its first batch of these
-
-    @property
-    def drain_s(self) -> float | None:
-        """From the first batch recorded to the last confirmation."""
-        if self.first_batch_at is None or self.last_confirmed is None:
-            return None
-        return self.last_confirmed - self.first_batch_at
-
-    @property
-    def drain_rate(self) -> float | None:
-        return None if not self.drain_s else self.confirmed / self.drain_s
 
     @property
     def confirmed(self) -> int:
@@ -88,9 +63,8 @@ class Burst:
         return None if self.last_confirmed is None else self.last_confirmed - self.started
 
     @property
-    def rate(self) -> float | None:
-        elapsed = self.elapsed_s
-        return None if not elapsed else self.confirmed / elapsed
+    def rate(self) -> float:
+        return self.confirmed / self.elapsed_s if self.elapsed_s else 0.0
 
     @property
     def lost(self) -> int:
@@ -101,74 +75,111 @@ class Burst:
     def doubled(self) -> int:
         return sum(n for times, n in self.events_per_uid.items() if times > 1)
 
+    @property
+    def exact(self) -> bool:
+        return not (self.lost or self.doubled or self.extra_events) and self.confirmed == self.attestations
+
 
 @dataclass
-class Sent:
-    """A burst of check-outs answered by the API: where its attestations start."""
+class RawRate:
+    attestations: int
+    transactions: int
+    batch: int
+    elapsed_s: float
+    gas_per_item: float
 
-    result: WrkResult
-    cutoff: float  # every attestation of the burst was created after it
-    first_block: int
-    tx_before: int  # the last submitter transaction id before the burst
-    expected: int
+    @property
+    def rate(self) -> float:
+        return self.attestations / self.elapsed_s
 
 
-def send_checkouts(api: Api, database_url: str, w3: Web3, plan: Path, *, connections: int) -> Sent:
-    """Sends every check-out of `plan` at once (wrk, `connections` at a time); each must answer
-    with an attestation."""
-    engine = make_engine(database_url)
-    try:
-        with make_sessionmaker(engine)() as session:
-            tx_before = session.scalar(select(func.max(ChainTx.id))) or 0
-    finally:
+@dataclass
+class ChainRun:
+    chain: str
+    batch: int
+    drain: Drain
+    raw: RawRate
+    load_before: str
+    load_after: str
+    fill_s: float
+
+    @property
+    def ratio(self) -> float:
+        return self.drain.rate / self.raw.rate
+
+
+def run(kind: str, *, attestations: int, raw_attestations: int, batch: int, workdir: Path, timeout_s: float,
+        log) -> ChainRun:  # type: ignore[no-untyped-def]  # fmt: skip
+    """A fresh `kind` chain and SQLite database: `raw_attestations` (other new volunteers, same
+    activities) go out pre-signed and raw, after one untimed batch that warms the node up; then
+    the relay's worker drains `attestations` check-outs."""
+    with env.local_chain(kind, workdir) as (chain, manifest_path), env.scratch_database("sqlite", workdir) as url:
+        settings = Settings(database_url=url, rpc_url=chain.rpc_url, manifest_path=manifest_path, batch_max_size=batch)
+        engine = make_engine(url)
+        sessions = make_sessionmaker(engine)
+        relay_chain = RelayChain.from_settings(settings)
+        started = time.time()
+        n = attestations + batch + raw_attestations
+        log(f"{kind}: {n} volunteers registered, {attestations} check-outs (untimed)")
+        activities = fill.open_activities(sessions, relay_chain, settings, 20)
+        people = fill.register(sessions, relay_chain, settings, n, prefix=fill.prefix())
+        filled = fill.serve_once(sessions, relay_chain, people[:attestations], activities)
+        fill_s = time.time() - started
         engine.dispose()
-    cutoff = time.time()
-    first_block = w3.eth.block_number + 1
-    result = run_wrk(api.url, mode="checkout", plan=plan, key=api.keys["app"], connections=connections,
-                     duration_s=3600)  # fmt: skip
-    if result.stats["http_err"]:
-        raise RuntimeError(f"check-outs failed: {result.stats}\n{result.stderr[-2000:]}")
-    planned = sum(1 for line in plan.read_text().splitlines() if line)
-    if result.stats["attested"] != planned:
-        raise RuntimeError(f"{planned} check-outs sent, {result.stats['attested']} with an attestation: {result.stats}")
-    return Sent(result, cutoff, first_block, tx_before, planned)
+        w3 = connect(chain.rpc_url, timeout=120)
+        manifest = Manifest.load(manifest_path)
+        others = [address for _, address in people[attestations:]]
+        now = int(w3.eth.get_block("latest")["timestamp"])
+        # The node's first attestBatch is slower (its code paths cold): untimed, before both.
+        raw_rate(w3, manifest, others[:batch], activities, batch=batch, now=now)
+        raw = raw_rate(w3, manifest, others[batch:], activities, batch=batch, now=now)
+        log(f"{kind}: the chain's own rate for raw batches of {batch}: {raw.rate:.0f}/s")
+        log(f"{kind}: outbox filled in {fill_s:.0f} s; the worker drains it (batches of up to {batch})")
+        before = machine.uptime()
+        outcome = drain(settings, filled, timeout_s=timeout_s)
+        after = machine.uptime()
+        log(f"{kind}: {outcome.confirmed} confirmed in {outcome.elapsed_s or float('nan'):.1f} s "
+            f"({outcome.rate:.0f}/s); lost {outcome.lost}, doubled {outcome.doubled}")  # fmt: skip
+    return ChainRun(kind, batch, outcome, raw, before, after, fill_s)
 
 
-def settle(sent: Sent, database_url: str, w3: Web3, manifest: Manifest, *, started: float, timeout_s: float) -> Burst:
-    """Waits until every attestation of `sent` is settled (or `timeout_s` after `started`), then
-    counts HoursAttested logs per uid on chain."""
-    engine = make_engine(database_url)
+def drain(settings: Settings, filled: fill.Filled, *, timeout_s: float) -> Drain:
+    """The outbox's signatures cleared (the worker signs), then the relay's worker started in a
+    thread of this process; waits until every attestation of `filled` is settled (or the timeout),
+    then counts HoursAttested logs per uid on chain."""
+    engine = make_engine(settings.database_url)
     sessions = make_sessionmaker(engine)
-    ours = Attestation.created_at >= sent.cutoff
+    ours = Attestation.created_at >= filled.cutoff
     try:
-        timed_out = False
-        while True:
-            with sessions() as session:
-                still_open = session.scalar(select(func.count()).where(ours, Attestation.status.in_(OPEN)))
-                total = session.scalar(select(func.count()).where(ours))
-            if not still_open and total >= sent.expected:
-                break
-            if time.time() > started + timeout_s:
-                timed_out = True
-                break
-            time.sleep(0.1)
-        with sessions() as session:
-            rows = list(session.scalars(select(Attestation).where(ours)))
-            txs = session.scalars(
-                select(ChainTx).where(ChainTx.id > sent.tx_before, ChainTx.kind == "attest_batch")
-            ).all()
-        statuses = Counter(row.status for row in rows)
+        with transaction(sessions) as db:
+            db.execute(update(Attestation).where(ours).values(status="pending", signature_r=None, signature_vs=None))
+            tx_before = db.scalar(select(func.max(ChainTx.id))) or 0
+        chain = RelayChain.from_settings(settings)
+        worker = OutboxWorker(sessions, chain, settings)
+        _warm_up(worker, sessions, filled.activities)
+        first_block = chain.w3.eth.block_number + 1
+        started = time.time()
+        worker.start()
+        try:
+            timed_out = _wait_settled(sessions, ours, len(filled.volunteers), started + timeout_s)
+        finally:
+            worker.stop()
+        with sessions() as db:
+            rows = db.execute(select(Attestation.uid, Attestation.status, Attestation.chain_tx_id,
+                                     Attestation.updated_at).where(ours)).all()  # fmt: skip
+            txs = db.scalar(
+                select(func.count()).where(ChainTx.id > tx_before, ChainTx.kind == "attest_batch")
+            )  # fmt: skip
         confirmed = [row for row in rows if row.status == "confirmed"]
-        sizes = Counter(row.chain_tx_id for row in confirmed)
-        outcome = Burst(
-            checkouts=len(rows), api=sent.result, started=started,
+        outcome = Drain(
+            attestations=len(rows), started=started,
             last_confirmed=max((row.updated_at for row in confirmed), default=None),
-            statuses=dict(statuses), chain_txs=len(txs), batch_sizes=sorted(sizes.values()),
-            latencies_s=sorted(row.updated_at - row.created_at for row in confirmed), timed_out=timed_out,
-            first_batch_at=min((tx.sent_at for tx in txs), default=None),
+            statuses=dict(Counter(row.status for row in rows)), chain_txs=txs or 0,
+            batch_sizes=sorted(Counter(row.chain_tx_id for row in confirmed).values()),
+            latencies_s=sorted(row.updated_at - started for row in confirmed), timed_out=timed_out,
         )  # fmt: skip
         uids = {bytes.fromhex(row.uid[2:]) for row in rows}
-        per_uid = attested_uids(w3, manifest, sent.first_block)
+        per_uid = attested_uids(chain.w3, chain.manifest, first_block)
         outcome.events_per_uid = Counter(per_uid.get(u, 0) for u in uids)
         outcome.extra_events = sum(n for u, n in per_uid.items() if u not in uids)
         return outcome
@@ -176,14 +187,26 @@ def settle(sent: Sent, database_url: str, w3: Web3, manifest: Manifest, *, start
         engine.dispose()
 
 
-def burst(
-    api: Api, database_url: str, w3: Web3, manifest: Manifest, plan: Path, *, connections: int,
-    timeout_s: float,
-) -> Burst:  # fmt: skip
-    """Check-outs sent at once, with the relay's worker running: the clock starts when the
-    first is sent and stops when the last attestation is confirmed."""
-    sent = send_checkouts(api, database_url, w3, plan, connections=connections)
-    return settle(sent, database_url, w3, manifest, started=sent.result.started, timeout_s=timeout_s)
+def _warm_up(worker: OutboxWorker, sessions, activities: list[int]) -> None:  # type: ignore[no-untyped-def]
+    """What a running relay has done long before: its organisations' attester keys unlocked
+    (scrypt), the contracts loaded, the chain id and the finality depth asked."""
+    chain = worker.chain
+    with sessions() as db:
+        for activity in activities:
+            chain.attesters.for_activity(db, activity)
+    _ = chain.ledger, chain.domain, chain.finality_depth, worker.submitter.chain_id
+
+
+def _wait_settled(sessions, ours, expected: int, deadline: float) -> bool:  # type: ignore[no-untyped-def]
+    """True if the deadline came first. Polls four times a second (a light read beside the worker)."""
+    while time.time() < deadline:
+        with sessions() as db:
+            still_open = db.scalar(select(func.count()).where(ours, Attestation.status.in_(OPEN)))
+            total = db.scalar(select(func.count()).where(ours))
+        if not still_open and total >= expected:
+            return False
+        time.sleep(0.25)
+    return True
 
 
 def attested_uids(w3: Web3, manifest: Manifest, first_block: int, step: int = 2000) -> Counter[bytes]:
@@ -214,19 +237,6 @@ def percentile(values: list[float], q: float) -> float:
 RAW_SENDER = 3  # a development account with no role: attestBatch is open to any submitter
 
 
-@dataclass
-class RawRate:
-    attestations: int
-    transactions: int
-    batch: int
-    elapsed_s: float
-    gas_per_item: float
-
-    @property
-    def rate(self) -> float:
-        return self.attestations / self.elapsed_s
-
-
 def raw_rate(
     w3: Web3, manifest: Manifest, volunteers: list[str], activities: list[int], *, batch: int, now: int,
     session: int = 0,
@@ -234,13 +244,14 @@ def raw_rate(
     """attestBatch transactions of `batch` items (each volunteer's first session, each batch
     signed once with FastSigner, as the relay signs them, by a key the registrar first makes an attester of the
     activities' organisations), all signed before the clock starts, then sent back to back with
-    eth_sendRawTransaction; the clock stops at the last receipt."""
+    eth_sendRawTransaction; the clock stops when the last is mined."""
     ledger = manifest.contract(w3, "HourLedger")
     attester = FastSigner(dev_private_key(1))
     registry = manifest.contract(w3, "VolunteerRegistry").functions
     registrar = Sender(w3, dev_private_key(0))  # the relay is stopped: its account is free
     for organisation in {registry.activity(a).call()[0] for a in activities}:
-        registrar.transact(registry.addOrganisationAttester(organisation, attester.address))
+        if not registry.isOrganisationAttester(organisation, attester.address).call():
+            registrar.transact(registry.addOrganisationAttester(organisation, attester.address))
     domain = ledger_domain(manifest.chain_id, ledger.address)
     sender = Account.from_key(dev_private_key(RAW_SENDER))
     nonce = w3.eth.get_transaction_count(sender.address)
@@ -260,20 +271,16 @@ def raw_rate(
         raws.append(sender.sign_transaction(tx).raw_transaction)
     started = time.perf_counter()
     hashes = [w3.eth.send_raw_transaction(raw) for raw in raws]
-    receipts = [w3.eth.wait_for_transaction_receipt(h, timeout=600, poll_latency=0.02) for h in hashes]
+    # One sender, consecutive nonces: all are mined once the last is. Polled raw and light, so
+    # that the client's receipt decoding is not what is measured; the receipts are read after.
+    last = "0x" + hashes[-1].hex().removeprefix("0x")
+    deadline = started + 600
+    while fetch_receipts(w3, [last])[0] is None and time.perf_counter() < deadline:
+        time.sleep(0.005)
     elapsed = time.perf_counter() - started
+    receipts = [w3.eth.get_transaction_receipt(h) for h in hashes]
     accepted = sum(len(ledger.events.HoursAttested().process_receipt(r, errors=DISCARD)) for r in receipts)
     if accepted != len(volunteers):
         raise RuntimeError(f"raw batches: {accepted} of {len(volunteers)} attestations accepted")
     gas = sum(r["gasUsed"] for r in receipts) / len(volunteers)
     return RawRate(len(volunteers), len(raws), batch, elapsed, gas)
-
-
-def uids_of(volunteers: list[str], activities: list[int]) -> list[bytes]:
-    return [uid(v, activities[i % len(activities)], 0) for i, v in enumerate(volunteers)]
-
-
-def summary_ms(values_s: list[float]) -> tuple[float, float, float]:
-    if not values_s:
-        return (float("nan"),) * 3  # type: ignore[return-value]
-    return (percentile(values_s, 50) * 1000, percentile(values_s, 99) * 1000, statistics.fmean(values_s) * 1000)

@@ -43,3 +43,8 @@ def cpu_seconds(pid: int) -> float:
             continue
         total += (int(fields[11]) + int(fields[12])) / tick
     return total
+
+
+def load_averages(uptime_line: str) -> str:
+    """The three load averages of an `uptime` line."""
+    return uptime_line.rsplit("load average:", 1)[-1].strip() if "load average" in uptime_line else uptime_line

@@ -1,4 +1,4 @@
-"""Web3 connections to Yilian's chains: ganache/Hardhat locally, PoA chains in production.
+"""Web3 connections to Yilian's chains: ganache/Anvil locally, PoA chains in production.
 
 A consortium has one node per department; a client given several of their RPC URLs keeps using
 one until it stops answering, then moves on to the next (`FailoverProvider`). Every endpoint must
@@ -11,10 +11,11 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit, urlunsplit
 
 from web3 import Web3
+from web3.exceptions import Web3RPCError
 from web3.middleware import ExtraDataToPOAMiddleware
 from web3.providers import HTTPProvider, JSONBaseProvider
 from web3.types import RPCEndpoint, RPCResponse
@@ -77,7 +78,10 @@ class FailoverProvider(JSONBaseProvider):
         return _not_yet_as_null(method, response)
 
     def make_batch_request(self, requests: list[tuple[RPCEndpoint, Any]]) -> Any:
-        return self._first_answer(lambda provider: provider.make_batch_request(requests))
+        answers = self._first_answer(lambda provider: provider.make_batch_request(requests))
+        if not isinstance(answers, list):  # the node refused the batch as a whole
+            return answers
+        return [_not_yet_as_null(method, answer) for (method, _), answer in zip(requests, answers, strict=True)]
 
     def _first_answer(self, call: Any) -> Any:
         failures = []
@@ -144,6 +148,22 @@ def _not_yet_as_null(method: str, response: RPCResponse) -> RPCResponse:
     if method in _LOOKUPS and isinstance(error, dict) and _NOT_YET in str(error.get("message", "")):
         return RPCResponse(jsonrpc="2.0", id=response.get("id", 0), result=None)
     return response
+
+
+def ask_each(w3: Web3, method: str, params: Sequence[list[Any]], chunk: int = 100) -> list[Any]:
+    """`method` once for each of `params`, in JSON-RPC batches of `chunk` (one round trip each,
+    under geth's and Besu's batch limits): the results in order; any error answer raises."""
+    results: list[Any] = []
+    for start in range(0, len(params), chunk):
+        requests = [(RPCEndpoint(method), list(p)) for p in params[start : start + chunk]]
+        answers = cast(JSONBaseProvider, w3.provider).make_batch_request(requests)
+        if not isinstance(answers, list):
+            raise Web3RPCError(str(answers.get("error", answers)), rpc_response=answers)
+        for answer in answers:
+            if "error" in answer:
+                raise Web3RPCError(str(answer["error"]), rpc_response=answer)
+            results.append(answer.get("result"))
+    return results
 
 
 def lookup_not_ready(error: Exception) -> bool:

@@ -2,7 +2,7 @@
 
 Clique (PoA) forks: a signer may seal one block of any ⌊N/2⌋+1 in a row, so a competing branch
 longer than that needs more than half the signers. BFT engines (Besu QBFT, IBFT 2.0) finalise
-every block as it is sealed; development chains (ganache, Hardhat) have one node and no forks.
+every block as it is sealed; development chains (ganache, Anvil) have one node and no forks.
 """
 
 from __future__ import annotations

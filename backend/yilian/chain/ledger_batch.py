@@ -14,9 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from web3 import Web3
-from web3.exceptions import Web3RPCError
-from web3.types import RPCEndpoint
 
+from yilian.chain.connection import ask_each
 from yilian.chain.eip712 import Eip712Domain, FastSigner, HourAttestation, HourBatch, keccak256
 from yilian.chain.protocol import Rejection
 
@@ -112,12 +111,13 @@ def _bytes32(value: bytes) -> bytes:
     return value
 
 
-def fetch_receipt(w3: Web3, tx_hash: str) -> Receipt | None:
-    """eth_getTransactionReceipt; None while the transaction is unknown or not mined."""
-    response = w3.provider.make_request(RPCEndpoint("eth_getTransactionReceipt"), [tx_hash])
-    if "error" in response:
-        raise Web3RPCError(str(response["error"]), rpc_response=response)
-    raw = response.get("result")
+def fetch_receipts(w3: Web3, tx_hashes: Sequence[str]) -> list[Receipt | None]:
+    """eth_getTransactionReceipt for each hash, in JSON-RPC batches; None for a transaction
+    unknown or not mined."""
+    return [_receipt(raw) for raw in ask_each(w3, "eth_getTransactionReceipt", [[h] for h in tx_hashes])]
+
+
+def _receipt(raw: dict | None) -> Receipt | None:
     if not raw or raw.get("blockNumber") is None:
         return None
     return Receipt(

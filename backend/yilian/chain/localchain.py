@@ -1,9 +1,9 @@
-"""Local development chains as subprocesses: ganache (default) or a Hardhat node.
+"""Local development chains as subprocesses: ganache (default) or Anvil.
 
-Both run london rules, chain id 1337, 20 funded accounts and a 30M block gas limit, like the
-project's Brownie networks. Ganache can keep its chain on disk (`db_path`), so a chain survives
-`stop()`/`restart()`: outage tests and `make run` rely on that. Hardhat's node (much faster EVM)
-is in-memory only.
+Both run london rules, chain id 1337, the development mnemonic's 20 funded accounts and a 30M
+block gas limit, like the project's Brownie networks. Ganache can keep its chain on disk
+(`db_path`), so a chain survives `stop()`/`restart()`: outage tests and `make run` rely on that.
+Anvil (a native node, many times ganache's rate) keeps its chain in memory: the benchmark chain.
 
     python -m yilian.chain.localchain --port 8545 --db-path var/chain   # foreground until signal
 """
@@ -37,10 +37,9 @@ __all__ = [
 CHAIN_ID = 1337
 BLOCK_GAS_LIMIT = 30_000_000
 GANACHE = PROJECT_ROOT / "node_modules" / ".bin" / "ganache"
-HARDHAT = PROJECT_ROOT / "node_modules" / ".bin" / "hardhat"
-HARDHAT_DIR = PROJECT_ROOT / "tools" / "hardhat"  # holds the hardhat.config.js `hardhat node` needs
+ANVIL = PROJECT_ROOT / "node_modules" / ".bin" / "anvil"
 
-ChainKind = Literal["ganache", "hardhat"]
+ChainKind = Literal["ganache", "anvil"]
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -79,13 +78,11 @@ class LocalChain:
     ) -> None:
         """`block_time`: mine every so many seconds (None: a block per transaction).
         `db_path`: ganache keeps the chain there, across stop/restart. The port is kept across
-        restarts, so clients' URLs stay valid. `hardfork` and `extra_args` (ganache only) model
-        other chains, e.g. `hardfork="berlin", extra_args=("--miner.defaultGasPrice", "0")`:
-        no base fee and free gas, like a permissioned chain."""
-        if kind == "hardhat" and db_path is not None:
-            raise ValueError("Hardhat's node keeps its chain in memory only: no db_path")
-        if kind == "hardhat" and (hardfork != "london" or extra_args):
-            raise ValueError("Hardhat's node takes its settings from hardhat.config.js")
+        restarts, so clients' URLs stay valid. `hardfork` and `extra_args` (the node's own
+        options) model other chains, e.g. on ganache `hardfork="berlin",
+        extra_args=("--miner.defaultGasPrice", "0")`: no base fee and free gas, like a permissioned chain."""
+        if kind == "anvil" and db_path is not None:
+            raise ValueError("Anvil keeps its chain in memory only: no db_path")
         self.kind = kind
         self.host = host
         self.port = port or free_port(host)
@@ -103,9 +100,8 @@ class LocalChain:
         return f"http://{self.host}:{self.port}"
 
     def command(self) -> list[str]:
-        if self.kind == "hardhat":
-            # Hardhat takes its chain settings from tools/hardhat/hardhat.config.js.
-            return [str(HARDHAT), "node", "--hostname", self.host, "--port", str(self.port)]
+        if self.kind == "anvil":
+            return self._anvil_command() + self.extra_args
         args = [
             str(GANACHE),
             "--server.host", self.host,
@@ -122,11 +118,20 @@ class LocalChain:
             args += ["--database.dbPath", str(self.db_path)]
         return args + self.extra_args
 
-    def _environment(self) -> dict[str, str]:
-        env = dict(os.environ, HARDHAT_DISABLE_TELEMETRY_PROMPT="true")
+    def _anvil_command(self) -> list[str]:
+        args = [
+            str(ANVIL),
+            "--host", self.host,
+            "--port", str(self.port),
+            "--hardfork", self.hardfork,
+            "--chain-id", str(CHAIN_ID),
+            "--mnemonic", DEV_MNEMONIC,
+            "--accounts", str(DEV_ACCOUNT_COUNT),
+            "--gas-limit", str(BLOCK_GAS_LIMIT),
+        ]  # fmt: skip
         if self.block_time:
-            env["YILIAN_BLOCK_TIME"] = str(self.block_time)  # read by hardhat.config.js
-        return env
+            args += ["--block-time", str(self.block_time)]
+        return args
 
     def start(self) -> LocalChain:
         if self.is_running():
@@ -140,8 +145,7 @@ class LocalChain:
         self._log = open(self.log_path, "a+b") if self.log_path else tempfile.TemporaryFile()  # noqa: SIM115
         self._process = subprocess.Popen(
             self.command(),
-            cwd=HARDHAT_DIR if self.kind == "hardhat" else PROJECT_ROOT,
-            env=self._environment(),
+            cwd=PROJECT_ROOT,
             stdin=subprocess.DEVNULL,
             stdout=self._log,
             stderr=subprocess.STDOUT,
@@ -216,7 +220,7 @@ class LocalChain:
 def main(argv: Sequence[str] | None = None) -> None:
     """Runs a chain in the foreground until SIGINT/SIGTERM, then stops it cleanly."""
     parser = argparse.ArgumentParser(prog="python -m yilian.chain.localchain")
-    parser.add_argument("--kind", choices=["ganache", "hardhat"], default="ganache")
+    parser.add_argument("--kind", choices=["ganache", "anvil"], default="ganache")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8545)
     parser.add_argument("--block-time", type=float)

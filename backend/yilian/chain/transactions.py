@@ -22,7 +22,7 @@ from web3.types import TxParams, TxReceipt
 from yilian.chain.connection import lookup_not_ready
 from yilian.chain.fees import current_fees
 
-# Headroom over eth_estimateGas: estimates are exact on ganache and Hardhat, but a PoA node's
+# Headroom over eth_estimateGas: estimates are exact on ganache and Anvil, but a PoA node's
 # estimate can run short of what a state change between estimate and inclusion needs.
 _GAS_HEADROOM = 1.2
 _FEE_KEYS = ("gasPrice", "maxFeePerGas", "maxPriorityFeePerGas")

@@ -21,7 +21,7 @@ from yilian.chain.transactions import Sender, TransactionFailed, as_hex
 from yilian.merchant.errors import MerchantError
 
 # Besu's default --rpc-max-logs-range: larger eth_getLogs ranges are refused there; ganache and
-# Hardhat take any range, so chunks of this size work everywhere.
+# Anvil take any range, so chunks of this size work everywhere.
 LOG_CHUNK_BLOCKS = 5_000
 
 

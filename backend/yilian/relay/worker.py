@@ -39,31 +39,35 @@ class OutboxWorker:
         self._next_observation = 0.0
         self._next_sweep = 0.0
 
-    def run_once(self) -> None:
+    def run_once(self) -> bool:
+        """One pass; True when it signed or sent something (more may be waiting: no pause)."""
         if time.monotonic() >= self._next_sweep:  # sessions left open past their activity's end
             self._next_sweep = time.monotonic() + self.settings.abandoned_sweep_interval_s
             close_abandoned(self.sessions, self.chain, self.settings, int(time.time()))
-        sign_pending(self.sessions, self.chain)
+        signed = sign_pending(self.sessions, self.chain)
         # Every due batch goes out now, each with its own nonce, without waiting for receipts:
         # several batches are in flight at once. The node is asked for fees and the mined nonce
         # once per pass, before any database lock.
-        prepared = None
+        prepared, sent = None, 0
         while batch_due(self.sessions, self.settings, time.time()):
             prepared = prepared or self.submitter.prepare()
             if submit_batch(self.sessions, self.chain, self.submitter, self.settings, prepared) is None:
                 break
+            sent += 1
         track(self.sessions, self.chain, self.submitter, self.settings)
         if time.monotonic() >= self._next_observation:  # a full count of the outbox: once a second
             self._next_observation = time.monotonic() + 1.0
             self._observe_queue()
+        return bool(signed or sent)
 
     def run_forever(self) -> None:
         failures = 0
         while not self._stop.is_set():
             try:
-                self.run_once()
+                busy = self.run_once()
                 failures = 0
-                self._stop.wait(self.settings.poll_interval_s)
+                if not busy:  # a burst is signed, sent and followed pass after pass, without pauses
+                    self._stop.wait(self.settings.poll_interval_s)
             except _TRANSIENT as error:
                 failures += 1
                 metrics.WORKER_ERRORS.labels(type(error).__name__).inc()
@@ -71,6 +75,7 @@ class OutboxWorker:
                 self._stop.wait(min(30.0, self.settings.poll_interval_s * 2**failures))
 
     def start(self) -> None:
+        self.submitter.send_in_background()
         self._thread = threading.Thread(target=self.run_forever, name="outbox-worker", daemon=True)
         self._thread.start()
 
@@ -78,6 +83,7 @@ class OutboxWorker:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
+        self.submitter.stop_background()
 
     def _observe_queue(self) -> None:
         with self.sessions() as db:

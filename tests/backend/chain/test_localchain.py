@@ -1,4 +1,4 @@
-"""LocalChain: ganache as configured, state kept across restarts, Hardhat as the fast option."""
+"""LocalChain: ganache as configured, state kept across restarts, Anvil as the fast option."""
 
 import pytest
 
@@ -73,11 +73,17 @@ def test_interval_mining_and_database_reach_ganache(tmp_path):
     assert command[command.index("--chain.hardfork") + 1] == "london"
 
 
-def test_hardhat_node_starts_with_the_same_settings():
-    with LocalChain(kind="hardhat") as chain:
+def test_anvil_starts_with_the_same_settings():
+    with LocalChain(kind="anvil") as chain:
         _check_dev_chain(chain.rpc_url)
 
 
-def test_hardhat_has_no_persistent_database(tmp_path):
+def test_interval_mining_reaches_anvil():
+    command = LocalChain(kind="anvil", port=1, block_time=2).command()
+    assert command[command.index("--block-time") + 1] == "2"
+    assert command[command.index("--hardfork") + 1] == "london"
+
+
+def test_anvil_has_no_persistent_database(tmp_path):
     with pytest.raises(ValueError, match="in memory"):
-        LocalChain(kind="hardhat", db_path=tmp_path)
+        LocalChain(kind="anvil", db_path=tmp_path)

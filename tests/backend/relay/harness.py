@@ -124,8 +124,10 @@ class RpcProxy:
             self._changed.notify_all()
 
     def withhold(self, body: bytes) -> bool:
-        """Waits while `body` is a broadcast being held; True: it was dropped."""
-        if json.loads(body).get("method") != "eth_sendRawTransaction":
+        """Waits while `body` is a broadcast being held; True: it was dropped. A JSON-RPC batch
+        (the relay's receipt lookups) is forwarded as it is: the relay broadcasts one at a time."""
+        request = json.loads(body)
+        if isinstance(request, list) or request.get("method") != "eth_sendRawTransaction":
             return False
         with self._changed:
             if not self._holding:

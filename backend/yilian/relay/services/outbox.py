@@ -10,7 +10,7 @@ one writer at a time anyway (BEGIN IMMEDIATE).
 import time
 from collections.abc import Sequence
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from yilian.chain.eip712 import HourAttestation
@@ -87,12 +87,22 @@ def submit_batch(
             gas=BATCH_BASE_GAS + ITEM_GAS * len(rows),
             prepared=prepared,
         )
-        for row in rows:
-            row.status, row.chain_tx_id, row.tx_hash = "submitted", chain_tx.id, chain_tx.tx_hash
-            row.attempts += 1
+        _mark_submitted(session, rows, chain_tx)
         metrics.BATCH_SIZE.observe(len(rows))
     submitter.broadcast(chain_tx)
     return chain_tx
+
+
+def _mark_submitted(session: Session, rows: Sequence[Attestation], chain_tx: ChainTx) -> None:
+    """One UPDATE for the batch's rows (claimed above), not a statement each."""
+    session.execute(
+        update(Attestation)
+        .where(Attestation.uid.in_([row.uid for row in rows]))
+        .values(
+            status="submitted", chain_tx_id=chain_tx.id, tx_hash=chain_tx.tx_hash, attempts=Attestation.attempts + 1
+        ),
+        execution_options={"synchronize_session": False},
+    )
 
 
 def batch_due(sessions: sessionmaker[Session], settings: Settings, now: float) -> bool:

@@ -15,13 +15,14 @@ record per session.
 """
 
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
-from web3.exceptions import TransactionNotFound
 
-from yilian.chain.ledger_batch import Receipt, batch_verdict, fetch_receipt
+from yilian.chain.connection import ask_each
+from yilian.chain.ledger_batch import Receipt, batch_verdict, fetch_receipts
 from yilian.chain.protocol import Rejection
 from yilian.relay import metrics
 from yilian.relay.config import Settings
@@ -41,6 +42,20 @@ class _Seen:
     receipt: Receipt | None
     nonce_taken: bool  # no receipt, and the account's mined count had passed the nonce before
     known: bool  # no receipt: whether the node has the transaction (not asked when moot)
+    stuck: bool  # the next nonce, unmined for too long: replaced at a higher fee
+
+
+def _stuck(submitter: Submitter, settings: Settings, row: ChainTx, mined_count: int, now: float) -> bool:
+    """Only the next nonce the chain expects can be stuck: ours behind it wait for it, however
+    long (batches in flight mine one after another). It is stuck once unmined `stuck_after_s`
+    after it was sent or became the next, whichever is later."""
+    if row.status != "sent" or row.nonce != mined_count:
+        return False
+    count, since = submitter.mined_count_since.get(row.account, (None, now))
+    if count != mined_count:  # the count moved (or first seen by this process): the clock starts now
+        submitter.mined_count_since[row.account] = (mined_count, now)
+        since = now
+    return now - max(row.sent_at, since) > settings.stuck_after_s
 
 
 def track(sessions: sessionmaker[Session], chain: RelayChain, submitter: Submitter, settings: Settings) -> int:
@@ -58,8 +73,8 @@ def track(sessions: sessionmaker[Session], chain: RelayChain, submitter: Submitt
     eth = chain.w3.eth
     accounts = {row.account for row in asked}
     mined = {account: eth.get_transaction_count(account, "latest") for account in accounts}  # type: ignore[arg-type]
-    head = eth.block_number
-    seen = {row.id: _observe(chain, settings, row, mined[row.account]) for row in asked}
+    seen = _observe(chain, submitter, settings, asked, mined)
+    head = eth.block_number  # after the receipts: a receipt is never newer than the head it is counted from
     to_send: list[ChainTx] = []
     with transaction(sessions) as db:
         rows = db.scalars(
@@ -80,15 +95,31 @@ def track(sessions: sessionmaker[Session], chain: RelayChain, submitter: Submitt
     return still_open
 
 
-def _observe(chain: RelayChain, settings: Settings, row: ChainTx, mined_count: int) -> _Seen:
-    receipt = _find_receipt(chain, row)
-    if receipt is not None:
-        return _Seen(row.tx_hash, receipt, nonce_taken=False, known=True)
-    taken = mined_count > row.nonce
+def _observe(
+    chain: RelayChain, submitter: Submitter, settings: Settings, asked: Sequence[ChainTx], mined: Mapping[str, int]
+) -> dict[int, _Seen]:
+    """What the node says of each open transaction, in two JSON-RPC batches: every receipt
+    (replacements' earlier hashes too), then, for those with none, whether the node has them."""
+    hashes = [[row.tx_hash, *filter(None, row.earlier_hashes.split(","))] for row in asked]
+    flat = [tx_hash for row_hashes in hashes for tx_hash in row_hashes]
+    receipts = dict(zip(flat, fetch_receipts(chain.w3, flat), strict=True))
+    found = {
+        row.id: next(filter(None, (receipts[h] for h in row_hashes)), None)
+        for row, row_hashes in zip(asked, hashes, strict=True)
+    }
+    now = time.time()
     # A transaction reorganised out of the chain is re-sent, however long ago it was sent.
-    stuck = row.status == "sent" and time.time() - row.sent_at > settings.stuck_after_s
-    known = taken or stuck or _node_knows(chain, row.tx_hash)
-    return _Seen(row.tx_hash, None, nonce_taken=taken, known=known)
+    taken = {row.id for row in asked if found[row.id] is None and mined[row.account] > row.nonce}
+    stuck = {row.id for row in asked if _stuck(submitter, settings, row, mined[row.account], now)}
+    ask = [row for row in asked if found[row.id] is None and row.id not in taken | stuck]
+    known = {row.id for row, tx in zip(ask, _transactions(chain, ask), strict=True) if tx is not None}
+    return {
+        row.id: _Seen(
+            row.tx_hash, found[row.id], nonce_taken=row.id in taken,
+            known=found[row.id] is not None or row.id in taken | stuck | known, stuck=row.id in stuck,
+        )
+        for row in asked
+    }  # fmt: skip
 
 
 def _follow(
@@ -125,7 +156,7 @@ def _chase(db: Session, submitter: Submitter, settings: Settings, row: ChainTx, 
         metrics.TRANSACTIONS.labels("dropped").inc()
         _release(db, row)
         return False
-    if time.time() - row.sent_at > settings.stuck_after_s:
+    if seen.stuck:
         submitter.replace(row)  # recorded with this transaction, broadcast after it commits
         metrics.TRANSACTIONS.labels("replaced").inc()
         _retarget(db, row)
@@ -133,37 +164,44 @@ def _chase(db: Session, submitter: Submitter, settings: Settings, row: ChainTx, 
     return not seen.known  # unknown to the node (crash before broadcast, node restart): resend
 
 
-def _node_knows(chain: RelayChain, tx_hash: str) -> bool:
-    try:
-        chain.w3.eth.get_transaction(tx_hash)  # type: ignore[arg-type]
-    except TransactionNotFound:
-        return False
-    return True
-
-
-def _find_receipt(chain: RelayChain, row: ChainTx) -> Receipt | None:
-    for tx_hash in [row.tx_hash, *filter(None, row.earlier_hashes.split(","))]:
-        receipt = fetch_receipt(chain.w3, tx_hash)
-        if receipt is not None:
-            return receipt
-    return None
+def _transactions(chain: RelayChain, rows: Sequence[ChainTx]) -> list[dict | None]:
+    return ask_each(chain.w3, "eth_getTransactionByHash", [[row.tx_hash] for row in rows])
 
 
 def _settle_batch(db: Session, chain: RelayChain, row: ChainTx, receipt: Receipt) -> None:
+    """One UPDATE per outcome, not one per attestation: a batch settles in a few statements."""
     verdict = batch_verdict(chain.ledger.address, receipt)
-    for attestation in _attestations_of(db, row):
-        uid = bytes.fromhex(attestation.uid[2:])
+    confirmed: list[str] = []
+    rejected: dict[str, list[str]] = {}
+    missing: list[str] = []
+    now = time.time()
+    for uid_hex, check_out in db.execute(
+        select(Attestation.uid, Attestation.check_out).where(Attestation.chain_tx_id == row.id)
+    ):
+        uid = bytes.fromhex(uid_hex[2:])
         reason = verdict.rejected.get(uid)
         if uid in verdict.accepted or reason is Rejection.ALREADY_ACCEPTED:
-            attestation.status, attestation.tx_hash = "confirmed", row.tx_hash
-            attestation.block_number = row.block_number
-            metrics.CONFIRMED.inc()
-            metrics.SUBMIT_LATENCY.observe(max(0.0, time.time() - attestation.check_out))
+            confirmed.append(uid_hex)
+            metrics.SUBMIT_LATENCY.observe(max(0.0, now - check_out))
         elif reason is not None:
-            attestation.status, attestation.rejection = "rejected", reason.code
-            metrics.REJECTED.labels(reason.code).inc()
+            rejected.setdefault(reason.code, []).append(uid_hex)
         else:  # not in the receipt at all: cannot happen with this ledger, but never lose it
-            _back_to_outbox(attestation)
+            missing.append(uid_hex)
+    _set(db, confirmed, status="confirmed", tx_hash=row.tx_hash, block_number=row.block_number)
+    metrics.CONFIRMED.inc(len(confirmed))
+    for code, uids in rejected.items():
+        _set(db, uids, status="rejected", rejection=code)
+        metrics.REJECTED.labels(code).inc(len(uids))
+    for attestation in db.scalars(select(Attestation).where(Attestation.uid.in_(missing))):
+        _back_to_outbox(attestation)
+
+
+def _set(db: Session, uids: list[str], **values: object) -> None:
+    if uids:
+        db.execute(
+            update(Attestation).where(Attestation.uid.in_(uids)).values(**values),
+            execution_options={"synchronize_session": False},
+        )
 
 
 def _release(db: Session, row: ChainTx) -> None:

@@ -10,6 +10,9 @@ JSON-RPC round trip (on SQLite that lock stops every check-in and check-out).
 """
 
 import json
+import logging
+import queue
+import threading
 import time
 from dataclasses import dataclass
 from typing import cast
@@ -20,11 +23,13 @@ from eth_typing import ChecksumAddress, HexStr
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from web3 import Web3
-from web3.exceptions import TransactionNotFound, Web3RPCError
+from web3.exceptions import TransactionNotFound, Web3Exception, Web3RPCError
 
 from yilian.chain.fees import Fees, current_fees
 from yilian.relay.config import Settings
 from yilian.relay.db.models import ChainTx, NonceCursor
+
+log = logging.getLogger(__name__)
 
 # Node answers that mean "this exact transaction, or one with its nonce, is already there"
 # (EthereumJS: "already in the TxPool"; it does not show pooled transactions by hash).
@@ -39,12 +44,28 @@ class Prepared:
     mined_nonce: int  # the account's transaction count in the latest block
 
 
+@dataclass(frozen=True)
+class _Outgoing:
+    """A recorded transaction to send: plain values, usable from another thread."""
+
+    raw_tx: str
+    tx_hash: str
+    account: str
+    nonce: int
+
+
 class Submitter:
     def __init__(self, w3: Web3, account: LocalAccount, settings: Settings) -> None:
         self.w3 = w3
         self.account = account
         self.settings = settings
         self._chain_id: int | None = None
+        self._outgoing: queue.SimpleQueue[_Outgoing | None] | None = None
+        self._queued: set[str] = set()  # hashes waiting in _outgoing
+        self._sender: threading.Thread | None = None
+        # account → (its mined transaction count, when this process first saw it): tracking's
+        # clock for the next nonce, which alone can be stuck.
+        self.mined_count_since: dict[str, tuple[int, float]] = {}
 
     @property
     def chain_id(self) -> int:
@@ -87,23 +108,57 @@ class Submitter:
         return row
 
     def broadcast(self, row: ChainTx) -> None:
-        """Sends the recorded bytes; a node that has them (or their nonce) already is fine."""
+        """Sends the recorded bytes; a node that has them (or their nonce) already is fine.
+        In the background (`send_in_background`): queued, sent in order by the sender thread."""
+        outgoing = _Outgoing(row.raw_tx, row.tx_hash, row.account, row.nonce)
+        if self._outgoing is None:
+            self._send(outgoing)
+        elif outgoing.tx_hash not in self._queued:
+            self._queued.add(outgoing.tx_hash)
+            self._outgoing.put(outgoing)
+
+    def send_in_background(self) -> None:
+        """From now on broadcasts go out from a thread of their own, in the order recorded, so
+        that the worker signs and records the next batch while the node takes this one
+        (ganache answers a broadcast only once it has mined it). Nothing depends on a send
+        having happened: tracking re-sends whatever the node does not know."""
+        self._outgoing = queue.SimpleQueue()
+        self._sender = threading.Thread(target=self._send_queued, name="submitter-broadcasts", daemon=True)
+        self._sender.start()
+
+    def stop_background(self, timeout_s: float = 10) -> None:
+        if self._outgoing is not None and self._sender is not None:
+            self._outgoing.put(None)
+            self._sender.join(timeout_s)
+        self._outgoing, self._sender = None, None
+
+    def _send_queued(self) -> None:
+        outgoing = self._outgoing
+        while outgoing is not None and (item := outgoing.get()) is not None:
+            try:
+                self._send(item)
+            except (Web3Exception, OSError) as error:  # the node is away: tracking sends it again
+                log.warning("broadcast of nonce %s: %s; left to tracking", item.nonce, type(error).__name__)
+            finally:
+                self._queued.discard(item.tx_hash)
+
+    def _send(self, outgoing: "_Outgoing") -> None:
         try:
-            self.w3.eth.send_raw_transaction(HexStr(row.raw_tx))
+            self.w3.eth.send_raw_transaction(HexStr(outgoing.raw_tx))
         except Web3RPCError as error:
             said_so = any(marker in str(error).lower() for marker in _ALREADY_THERE)
-            if not (said_so or self._already_there(row)):
+            if not (said_so or self._already_there(outgoing)):
                 raise
 
-    def _already_there(self, row: ChainTx) -> bool:
+    def _already_there(self, outgoing: "_Outgoing") -> bool:
         """Asks the node, whose wording varies: ganache 7 answers a resent transaction with
         "transaction underpriced" while it is pooled, "the tx doesn't have the correct nonce"
         once it is mined."""
         try:
-            self.w3.eth.get_transaction(HexStr(row.tx_hash))
+            self.w3.eth.get_transaction(HexStr(outgoing.tx_hash))
         except TransactionNotFound:
             # The submitter's own address, stored checksummed.
-            return self.w3.eth.get_transaction_count(cast(ChecksumAddress, row.account), "latest") > row.nonce
+            return self.w3.eth.get_transaction_count(cast(ChecksumAddress, outgoing.account), "latest") > outgoing.nonce
         return True
 
     def replace(self, row: ChainTx) -> None:
