@@ -19,7 +19,7 @@ from yilian.relay.db.models import CheckIn, Volunteer
 from yilian.relay.matching.models import Assignment, Need, VolunteerProfile, VolunteerSkill, WeeklyWindow
 from yilian.relay.matching.score import Fit, availability, scores
 from yilian.relay.signup.models import Signup
-from yilian.relay.verification.geofence import EARTH_RADIUS_M
+from yilian.relay.verification.geofence import EARTH_RADIUS_M, distances_m
 
 REACH_BANDS = 8  # spatial indexes per fill pool, by travel radius (fewer far-off candidates per need)
 CHUNK = 5_000  # the most volunteer ids sent as an IN list (below every database's parameter limit)
@@ -50,7 +50,7 @@ class Pool:
             near = near[self._valid_until(skill)[near] >= need.ends_at]
         owner, starts, ends = self.bookings
         near = near[~np.isin(near, owner[(starts < need.ends_at) & (ends > need.starts_at)])]
-        distance = _haversine(need.latitude, need.longitude, self.latitude[near], self.longitude[near])
+        distance = distances_m(need.latitude, need.longitude, self.latitude[near], self.longitude[near])
         inside = distance <= self.reach[near]
         candidates, distance = near[inside], distance[inside]
         if need.language is not None:
@@ -187,10 +187,3 @@ def _intervals(db: Session, query: Select, column: Any, ids: np.ndarray, index: 
 def _on_sphere(lat: Any, lon: Any) -> np.ndarray:
     phi, lam = np.radians(lat), np.radians(lon)
     return EARTH_RADIUS_M * np.stack([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)], axis=-1)
-
-
-def _haversine(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
-    """`geofence.distance_m` from one point to many."""
-    phi1, phi2 = np.radians(lat), np.radians(lats)
-    a = np.sin((phi2 - phi1) / 2) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin(np.radians(lons - lon) / 2) ** 2
-    return 2 * EARTH_RADIUS_M * np.arcsin(np.minimum(1.0, np.sqrt(a)))
