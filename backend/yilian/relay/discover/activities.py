@@ -5,13 +5,14 @@ import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import Select, or_, select, tuple_
+import numpy as np
+from sqlalchemy import ColumnElement, Select, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from yilian.relay.db.models import Activity, ActivitySkill, Organisation
 from yilian.relay.services.skills import checked_skills, needed_skills
 from yilian.relay.signup.models import SignupTerms
-from yilian.relay.verification.geofence import EARTH_RADIUS_M, distance_m
+from yilian.relay.verification.geofence import EARTH_RADIUS_M, distances_m
 
 When = Literal["open_now", "upcoming", "any"]
 Hit = tuple[Activity, SignupTerms | None, float | None]  # with the distance to the point searched near
@@ -53,40 +54,72 @@ def find_activities(
     latitude/longitude narrows a `near` search; the exact haversine distance then decides."""
     if where.skill is not None:
         checked_skills([where.skill])
-    query = _filtered(where, now)
-    found: list[Hit] = []
-    chunk = limit if where.near is None else max(4 * limit, 50)
-    while len(found) < limit:
-        page = query
-        if after is not None:
-            page = page.where(tuple_(Activity.starts_at, Activity.id) > tuple(after))
-        rows = db.execute(page.order_by(Activity.starts_at, Activity.id).limit(chunk)).all()
-        found += [hit for activity, terms in rows if (hit := _within(activity, terms, where.near))]
-        if len(rows) < chunk:
-            break
-        after = [rows[-1][0].starts_at, rows[-1][0].id]
+    found = (
+        _in_order(db, where, now, after, limit)
+        if where.near is None
+        else _nearby(db, where, where.near, now, after, limit)
+    )
     skills = needed_skills(db, [activity.id for activity, _, _ in found[:limit]])
     return [FoundActivity(activity, terms, d, skills[activity.id]) for activity, terms, d in found[:limit]]
 
 
-def _filtered(where: ActivityFilter, now: int) -> Select:
-    query = select(Activity, SignupTerms).outerjoin(SignupTerms, SignupTerms.activity_id == Activity.id)
+def _in_order(db: Session, where: ActivityFilter, now: int, after: list[Any] | None, limit: int) -> list[Hit]:
+    page = _joined(where).where(*_on_activity(where, now))
+    if after is not None:
+        page = page.where(tuple_(Activity.starts_at, Activity.id) > tuple(after))
+    rows = db.execute(page.order_by(Activity.starts_at, Activity.id).limit(limit)).all()
+    return [(activity, terms, None) for activity, terms in rows]
+
+
+def _nearby(db: Session, where: ActivityFilter, near: Near, now: int, after: list[Any] | None, limit: int) -> list[Hit]:
+    """Near a point: ids, starts and positions inside the bounding box first (the position index,
+    no join, no sort in SQL); in keyset order those inside the circle; then the activities with
+    their terms by primary key, a few at a time, until the page is full (the join's filters decide
+    there). Sorting the box's few hundred keys here beats sorting joined rows in SQL."""
+    south, north, west, east = bounding_box(near)
+    boxed = select(Activity.id, Activity.starts_at, Activity.latitude, Activity.longitude).where(
+        *_on_activity(where, now), Activity.latitude.between(south, north), Activity.longitude.between(west, east)
+    )
+    if after is not None:
+        boxed = boxed.where(tuple_(Activity.starts_at, Activity.id) > tuple(after))
+    # ids and starts are exact in a double
+    box = np.array([tuple(row) for row in db.execute(boxed)], dtype=float).reshape(-1, 4)
+    ids, starts = box[:, 0].astype(np.int64), box[:, 1].astype(np.int64)
+    distance = distances_m(near.latitude, near.longitude, box[:, 2], box[:, 3])
+    inside = np.flatnonzero(distance <= near.radius_m)
+    ordered = inside[np.lexsort((ids[inside], starts[inside]))]
+    metres = dict(zip(ids[ordered].tolist(), distance[ordered].tolist(), strict=True))
+    keys, batch, found = list(metres), limit, list[Hit]()
+    while keys and len(found) < limit:
+        rows = db.execute(
+            _joined(where).where(Activity.id.in_(keys[:batch])).order_by(Activity.starts_at, Activity.id)
+        ).all()
+        found += [(activity, terms, metres[activity.id]) for activity, terms in rows]
+        keys, batch = keys[batch:], 4 * batch
+    return found[:limit]
+
+
+def _on_activity(where: ActivityFilter, now: int) -> list[ColumnElement[bool]]:
+    """The filters on the activity (bar its position), not on its sign-up terms."""
+    conditions: list[ColumnElement[bool]] = []
     if where.when == "open_now":
-        query = query.where(Activity.status == "open", Activity.starts_at <= now, Activity.ends_at > now)
+        conditions += [Activity.status == "open", Activity.starts_at <= now, Activity.ends_at > now]
     elif where.when == "upcoming":
-        query = query.where(Activity.status == "open", Activity.starts_at > now)
+        conditions += [Activity.status == "open", Activity.starts_at > now]
     if where.category is not None:
-        query = query.where(Activity.category == where.category)
+        conditions.append(Activity.category == where.category)
     if where.organisation_id is not None:
-        query = query.where(Activity.organisation_id == where.organisation_id)
+        conditions.append(Activity.organisation_id == where.organisation_id)
     if where.skill is not None:
-        needing = select(ActivitySkill.activity_id).where(ActivitySkill.skill == where.skill)
-        query = query.where(Activity.id.in_(needing))
+        conditions.append(Activity.id.in_(select(ActivitySkill.activity_id).where(ActivitySkill.skill == where.skill)))
+    return conditions
+
+
+def _joined(where: ActivityFilter) -> Select:
+    """Activities with their sign-up terms, filtered on those terms."""
+    query = select(Activity, SignupTerms).outerjoin(SignupTerms, SignupTerms.activity_id == Activity.id)
     if where.with_free_places:
         query = query.where(or_(SignupTerms.places.is_(None), SignupTerms.places_taken < SignupTerms.places))
-    if where.near is not None:
-        south, north, west, east = bounding_box(where.near)
-        query = query.where(Activity.latitude.between(south, north), Activity.longitude.between(west, east))
     return query
 
 
@@ -97,13 +130,6 @@ def bounding_box(near: Near) -> tuple[float, float, float, float]:
     cos_lat = math.cos(math.radians(min(89.9, abs(near.latitude) + dlat)))
     dlon = min(180.0, math.degrees(near.radius_m / (EARTH_RADIUS_M * cos_lat)))
     return near.latitude - dlat, near.latitude + dlat, near.longitude - dlon, near.longitude + dlon
-
-
-def _within(activity: Activity, terms: SignupTerms | None, near: Near | None) -> Hit | None:
-    if near is None:
-        return activity, terms, None
-    distance = distance_m(near.latitude, near.longitude, activity.latitude, activity.longitude)
-    return (activity, terms, distance) if distance <= near.radius_m else None
 
 
 def find_organisations(*, db: Session, after: list[Any] | None, limit: int) -> list[Organisation]:

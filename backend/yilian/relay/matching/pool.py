@@ -1,14 +1,17 @@
 """Who fits a need, decided over a pool of volunteers loaded at once: the hard filters of
-`score.py` and the score's parts computed for the whole pool with numpy. One need's match loads a
-pool SQL has narrowed (the need's bounding box, its skills, nobody booked); a fill loads one pool
-for all its needs and decides each need against it, instead of a query round per need."""
+`score.py` and the score's parts computed with numpy. One need's match loads a pool SQL has
+narrowed (the need's bounding box, its skills, nobody booked); a fill loads one pool for all its
+needs and decides each need against it, instead of a query round per need. Per need, a spatial
+index over the pool (a k-d tree) yields who is near enough, and only they are filtered and scored."""
 
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
+from scipy.spatial import cKDTree
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
@@ -16,8 +19,9 @@ from yilian.relay.db.models import CheckIn, Volunteer
 from yilian.relay.matching.models import Assignment, Need, VolunteerProfile, VolunteerSkill, WeeklyWindow
 from yilian.relay.matching.score import Fit, availability, scores
 from yilian.relay.signup.models import Signup
-from yilian.relay.verification.geofence import EARTH_RADIUS_M
+from yilian.relay.verification.geofence import EARTH_RADIUS_M, distances_m
 
+REACH_BANDS = 8  # spatial indexes per fill pool, by travel radius (fewer far-off candidates per need)
 CHUNK = 5_000  # the most volunteer ids sent as an IN list (below every database's parameter limit)
 METRES_PER_DEGREE = np.radians(1) * EARTH_RADIUS_M  # of latitude
 Intervals = tuple[np.ndarray, np.ndarray, np.ndarray]  # owner (pool index), start, end
@@ -39,33 +43,69 @@ class Pool:
 
     def fits(self, need: Need, limit: int | None = None) -> list[Fit]:
         """The volunteers of the pool who pass the hard filters for `need`, best score first (the
-        best `limit` of them)."""
-        # Each volunteer's own travel box first (cheap), the exact distance only for those inside.
-        cos_lat = max(0.01, np.cos(np.radians(need.latitude)))
-        keep = (np.abs(self.latitude - need.latitude) * METRES_PER_DEGREE <= self.reach) & (
-            np.abs(self.longitude - need.longitude) * METRES_PER_DEGREE * cos_lat <= self.reach
-        )
-        distance = np.full(len(self.ids), np.inf)
-        inside = np.flatnonzero(keep)
-        distance[inside] = _haversine(need.latitude, need.longitude, self.latitude[inside], self.longitude[inside])
-        keep &= distance <= self.reach
+        best `limit` of them). Only those the spatial index finds near the need are looked at."""
+        near = self._near(need)
         required = json.loads(need.skills)
         for skill in required:
-            keep &= self._valid_until(skill) >= need.ends_at
-        if need.language is not None:
-            keep &= np.fromiter((need.language in spoken for spoken in self.languages), bool, len(self.languages))
+            near = near[self._valid_until(skill)[near] >= need.ends_at]
         owner, starts, ends = self.bookings
-        keep[owner[(starts < need.ends_at) & (ends > need.starts_at)]] = False
-        owner, start_minutes, end_minutes = self.windows
-        mine = keep[owner]
-        share = availability(
-            need.starts_at, need.ends_at, owner[mine], start_minutes[mine], end_minutes[mine], len(self.ids)
-        )
-        chosen = np.flatnonzero(keep & (share > 0))
-        value = scores(distance[chosen], self.reach[chosen], share[chosen], self.attended[chosen],
-                       self.no_shows[chosen])  # fmt: skip
-        ranked = chosen[np.lexsort((self.ids[chosen], -value))[:limit]]
-        return [self._fit(i, distance[i], share[i], required) for i in ranked.tolist()]
+        near = near[~np.isin(near, owner[(starts < need.ends_at) & (ends > need.starts_at)])]
+        distance = distances_m(need.latitude, need.longitude, self.latitude[near], self.longitude[near])
+        inside = distance <= self.reach[near]
+        candidates, distance = near[inside], distance[inside]
+        if need.language is not None:
+            spoken = np.fromiter(
+                (need.language in self.languages[i] for i in candidates.tolist()), bool, len(candidates)
+            )
+            candidates, distance = candidates[spoken], distance[spoken]
+        share = self._availability(need, candidates)
+        free = share > 0
+        chosen, distance, share = candidates[free], distance[free], share[free]
+        value = scores(distance, self.reach[chosen], share, self.attended[chosen], self.no_shows[chosen])
+        ranked = np.lexsort((self.ids[chosen], -value))[:limit]
+        return [self._fit(int(chosen[k]), distance[k], share[k], required) for k in ranked.tolist()]
+
+    @cached_property
+    def _bands(self) -> list[tuple[np.ndarray, cKDTree, float]]:
+        """The pool cut into `REACH_BANDS` bands of travel radius, each with a k-d tree over its
+        positions as points on a sphere of the earth's radius (metres), and its largest radius. A
+        chord is never longer than its arc, so a ball of the band's radius around the need holds
+        everyone of the band within it along the surface (a few more, whom the exact distance
+        drops); searching band by band keeps short-reach volunteers out of long-reach balls."""
+        order = np.argsort(self.reach, kind="stable")
+        return [
+            (
+                members,
+                cKDTree(_on_sphere(self.latitude[members], self.longitude[members])),
+                float(self.reach[members[-1]]),
+            )
+            for members in np.array_split(order, REACH_BANDS)
+            if len(members)
+        ]
+
+    @cached_property
+    def _windows_by_owner(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Weekly windows sorted by owner and where each owner's run starts (one more at the end)."""
+        owner, starts, ends = self.windows
+        order = np.argsort(owner, kind="stable")
+        offsets = np.searchsorted(owner[order], np.arange(len(self.ids) + 1))
+        return offsets, starts[order], ends[order]
+
+    def _near(self, need: Need) -> np.ndarray:
+        """Pool indices of a superset of those whose travel radius covers the need."""
+        centre = _on_sphere(need.latitude, need.longitude)
+        balls = [
+            members[tree.query_ball_point(centre, r=reach, return_sorted=False)] for members, tree, reach in self._bands
+        ]
+        return np.concatenate([np.zeros(0, np.int64), *balls])
+
+    def _availability(self, need: Need, candidates: np.ndarray) -> np.ndarray:
+        """`score.availability` for `candidates`, reading their own windows only."""
+        offsets, starts, ends = self._windows_by_owner
+        first, count = offsets[candidates], offsets[candidates + 1] - offsets[candidates]
+        owner = np.repeat(np.arange(len(candidates)), count)
+        rows = np.repeat(first - (np.cumsum(count) - count), count) + np.arange(count.sum())
+        return availability(need.starts_at, need.ends_at, owner, starts[rows], ends[rows], len(candidates))
 
     def _valid_until(self, skill: str) -> np.ndarray:
         return self.skills.get(skill, np.full(len(self.ids), -np.inf))
@@ -144,8 +184,6 @@ def _intervals(db: Session, query: Select, column: Any, ids: np.ndarray, index: 
     return owner, np.array([row[1] for row in rows], dtype=np.int64), np.array([row[2] for row in rows], dtype=np.int64)
 
 
-def _haversine(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
-    """`geofence.distance_m` from one point to many."""
-    phi1, phi2 = np.radians(lat), np.radians(lats)
-    a = np.sin((phi2 - phi1) / 2) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin(np.radians(lons - lon) / 2) ** 2
-    return 2 * EARTH_RADIUS_M * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+def _on_sphere(lat: Any, lon: Any) -> np.ndarray:
+    phi, lam = np.radians(lat), np.radians(lon)
+    return EARTH_RADIUS_M * np.stack([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)], axis=-1)

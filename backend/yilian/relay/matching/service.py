@@ -73,8 +73,8 @@ def fits(db: Session, need: Need, *, only_volunteer: int | None = None) -> list[
 
 def narrowed(need: Need, only_volunteer: int | None = None) -> list[ColumnElement[bool]]:
     """What SQL can drop cheaply before the exact filters: profiles outside the need's box (on the
-    position index), whose own travel box misses the need, free at no time of it (a window probe
-    per candidate), or lacking a required skill (on the skills index)."""
+    position index), whose own travel box misses the need, free at no time of it, or lacking a
+    required skill (on the skills index)."""
     south, north, west, east = bounding_box(Near(need.latitude, need.longitude, MAX_TRAVEL_RADIUS_M))
     metres_per_degree_lon = METRES_PER_DEGREE * max(0.01, math.cos(math.radians(need.latitude)))
     profile = VolunteerProfile
@@ -83,15 +83,7 @@ def narrowed(need: Need, only_volunteer: int | None = None) -> list[ColumnElemen
         profile.longitude.between(west, east),
         func.abs(profile.latitude - need.latitude) * METRES_PER_DEGREE <= profile.travel_radius_m,
         func.abs(profile.longitude - need.longitude) * metres_per_degree_lon <= profile.travel_radius_m,
-        exists().where(
-            WeeklyWindow.volunteer_id == profile.volunteer_id,
-            or_(
-                *(
-                    and_(WeeklyWindow.start_minute < end, WeeklyWindow.end_minute > start)
-                    for start, end in week_segments(need.starts_at, need.ends_at)[0]
-                )
-            ),
-        ),  # fmt: skip
+        _free_then(need, only_volunteer),
     ]
     if only_volunteer is not None:
         where.append(profile.volunteer_id == only_volunteer)
@@ -99,6 +91,21 @@ def narrowed(need: Need, only_volunteer: int | None = None) -> list[ColumnElemen
     if skills:
         where.append(profile.volunteer_id.in_(_skilled(skills, need.ends_at)))
     return where
+
+
+def _free_then(need: Need, only_volunteer: int | None) -> ColumnElement[bool]:
+    """Free at some time of the need: for one volunteer a probe of their windows; for a whole box
+    the set of everyone free then, read once from the windows (thousands of per-volunteer probes
+    cost several times more)."""
+    free = or_(
+        *(
+            and_(WeeklyWindow.start_minute < end, WeeklyWindow.end_minute > start)
+            for start, end in week_segments(need.starts_at, need.ends_at)[0]
+        )
+    )
+    if only_volunteer is not None:
+        return exists().where(WeeklyWindow.volunteer_id == VolunteerProfile.volunteer_id, free)
+    return VolunteerProfile.volunteer_id.in_(select(WeeklyWindow.volunteer_id).where(free))
 
 
 def within_reach(needs: Sequence[Need]) -> list[ColumnElement[bool]]:

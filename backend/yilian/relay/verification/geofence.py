@@ -2,6 +2,8 @@
 
 import math
 
+import numpy as np
+
 from yilian.relay.verification.errors import CheckInRejected
 
 # Mean Earth radius (IUGG); haversine on a sphere errs by < 0.5 %, far below GPS accuracy.
@@ -35,6 +37,13 @@ def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlam / 2) ** 2
     # min() guards against rounding pushing a just above 1 for antipodal points.
     return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
+
+
+def distances_m(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    """`distance_m` from one point to many."""
+    phi1, phi2 = np.radians(lat), np.radians(lats)
+    a = np.sin((phi2 - phi1) / 2) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin(np.radians(lons - lon) / 2) ** 2
+    return 2 * EARTH_RADIUS_M * np.arcsin(np.minimum(1.0, np.sqrt(a)))
 
 
 def _valid_coordinates(lat: float, lon: float) -> bool:
