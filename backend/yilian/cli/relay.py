@@ -11,14 +11,19 @@ app = typer.Typer(help="Run the relay and manage its API keys.", no_args_is_help
 
 
 @app.command()
-def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Serves the API (OpenAPI at /docs) and runs the outbox worker."""
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    access_log: bool = typer.Option(False, help="A line per request; off: the proxy in front logs requests"),
+) -> None:
+    """Serves the API (OpenAPI at /docs) and runs the outbox worker; the relay's own warnings and
+    errors are logged either way."""
     # Imported here: key management, the command's other use, needs neither the app nor a server.
     import uvicorn  # noqa: PLC0415
 
     from yilian.relay.app import create_app  # noqa: PLC0415
 
-    uvicorn.run(create_app(Settings()), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(Settings()), host=host, port=port, log_level="info", access_log=access_log)
 
 
 @app.command()

@@ -1,11 +1,16 @@
-"""Dependencies of the routes; tests override them (clock, settings)."""
+"""Dependencies of the routes; tests override them (clock, settings).
+
+They are coroutines: FastAPI runs a plain-function dependency in its thread pool, a hand-off per
+dependency per request that cost more than the dependencies' own work. Only a database read
+(an API key not yet remembered) goes to the thread pool."""
 
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request, Security
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -20,7 +25,7 @@ from yilian.relay.services.statistics import Statistics
 from yilian.relay.services.transactions import Submitter
 
 
-def json_bodies_only(request: Request) -> None:
+async def json_bodies_only(request: Request) -> None:
     """A body the relay would not read as JSON is refused as such, not as a puzzling 422."""
     if request.method not in ("POST", "PUT", "PATCH") or request.headers.get("content-length", "0") == "0":
         return
@@ -29,27 +34,27 @@ def json_bodies_only(request: Request) -> None:
         raise UnsupportedMediaType(f"send the body as application/json, not {media_type or 'no content type'!r}")
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_sessions(request: Request) -> sessionmaker[Session]:
+async def get_sessions(request: Request) -> sessionmaker[Session]:
     return request.app.state.sessions
 
 
-def get_chain(request: Request) -> RelayChain:
+async def get_chain(request: Request) -> RelayChain:
     return request.app.state.chain
 
 
-def get_submitter(request: Request) -> Submitter:
+async def get_submitter(request: Request) -> Submitter:
     return request.app.state.submitter
 
 
-def get_statistics(request: Request) -> Statistics:
+async def get_statistics(request: Request) -> Statistics:
     return request.app.state.statistics
 
 
-def get_clock() -> Callable[[], float]:
+async def get_clock() -> Callable[[], float]:
     return time.time
 
 
@@ -61,16 +66,16 @@ StatisticsDep = Annotated[Statistics, Depends(get_statistics)]
 ClockDep = Annotated[Callable[[], float], Depends(get_clock)]
 
 
-def require(*roles: str) -> Callable[..., ApiKey]:
+def require(*roles: str) -> Callable[..., Awaitable[ApiKey]]:
     """A dependency that admits a valid API key with one of `roles` (admin is always admitted)."""
 
-    def dependency(
+    async def dependency(
         sessions: SessionsDep,
         bearer_key: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)] = None,
         header_key: Annotated[str | None, Security(api_key_header)] = None,
     ) -> ApiKey:
         presented = header_key or (bearer_key.credentials.strip() if bearer_key else "")
-        key = _admitted_key(sessions, presented) if presented else None
+        key = await _admitted_key(sessions, presented) if presented else None
         if key is None:
             raise Unauthorized("a valid API key is required (Authorization: Bearer …)")
         if key.role != "admin" and key.role not in roles:
@@ -87,16 +92,20 @@ API_KEY_CACHE_S = 5.0
 _admitted: dict[tuple[int, str], tuple[float, ApiKey]] = {}
 
 
-def _admitted_key(sessions: sessionmaker[Session], presented: str) -> ApiKey | None:
+async def _admitted_key(sessions: sessionmaker[Session], presented: str) -> ApiKey | None:
     cache_key = (id(sessions), hashlib.sha256(presented.encode()).hexdigest())
     now = time.monotonic()
     cached = _admitted.get(cache_key)
     if cached is not None and cached[0] > now:
         return cached[1]
-    with sessions() as db:
-        key = find_api_key(db, presented)
+    key = await run_in_threadpool(_look_up, sessions, presented)
     if key is not None:
         if len(_admitted) > 10_000:
             _admitted.clear()
         _admitted[cache_key] = (now + API_KEY_CACHE_S, key)
     return key
+
+
+def _look_up(sessions: sessionmaker[Session], presented: str) -> ApiKey | None:
+    with sessions() as db:
+        return find_api_key(db, presented)

@@ -10,13 +10,13 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi.encoders import jsonable_encoder
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 from pydantic import BaseModel
 from sqlalchemy import Row, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from yilian.relay.db.models import ApiKey, IdempotencyRecord
+from yilian.relay.db.models import ApiKey, IdempotencyRecord, table_of
 from yilian.relay.db.session import transaction
 from yilian.relay.services.errors import Conflict, Unprocessable
 
@@ -29,7 +29,7 @@ def run_idempotent(
     scope: str,
     request_body: Any,
     handler: Callable[[Session], tuple[int, Any]],
-) -> JSONResponse:
+) -> Response:
     """Runs `handler(session)` → (status, body) once per (API key, scope, Idempotency-Key)."""
     request_hash = hashlib.sha256(json.dumps(_plain(request_body), sort_keys=True).encode()).hexdigest()
     record_key = f"{api_key.id}:{scope}:{idempotency_key}" if idempotency_key else None
@@ -38,11 +38,11 @@ def run_idempotent(
             if record_key and (earlier := session.execute(_EARLIER, {"key": record_key}).one_or_none()):
                 return _replay(earlier, request_hash)
             status, body = handler(session)
-            body = _plain(body)
+            text = _json(_plain(body))  # serialised once: the answer sent and the answer recorded
             if record_key:
-                answer = {"status_code": status, "body": json.dumps(body)}
+                answer = {"status_code": status, "body": text}
                 session.execute(_RECORD, {"key": record_key, "request_hash": request_hash, **answer})
-            return JSONResponse(body, status_code=status)
+            return Response(text, status_code=status, media_type="application/json")
     except IntegrityError as error:
         if record_key:
             with sessions() as session:
@@ -56,14 +56,24 @@ def _plain(value: Any) -> Any:
     return value.model_dump(mode="json") if isinstance(value, BaseModel) else jsonable_encoder(value)
 
 
+def _json(body: Any) -> str:
+    """What JSONResponse would send."""
+    return json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
 # Built once: every keyed check-in and check-out looks its key up and records its answer.
 _EARLIER = select(IdempotencyRecord.request_hash, IdempotencyRecord.status_code, IdempotencyRecord.body).where(
     IdempotencyRecord.key == bindparam("key")
 )
-_RECORD = insert(IdempotencyRecord)
+_RECORD = insert(table_of(IdempotencyRecord))
 
 
-def _replay(record: Row[str, int, str], request_hash: str) -> JSONResponse:
+def _replay(record: Row[str, int, str], request_hash: str) -> Response:
     if record.request_hash != request_hash:
         raise Unprocessable("this Idempotency-Key was used with a different request", code="idempotency_key_reused")
-    return JSONResponse(json.loads(record.body), status_code=record.status_code, headers={"Idempotent-Replay": "true"})
+    return Response(
+        record.body,
+        status_code=record.status_code,
+        media_type="application/json",
+        headers={"Idempotent-Replay": "true"},
+    )

@@ -3,6 +3,7 @@ never on chain; the full ID number is not stored at all, only its keyed hash and
 """
 
 import time
+from typing import cast
 
 from sqlalchemy import (
     BigInteger,
@@ -12,6 +13,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
+    Table,
     Text,
     UniqueConstraint,
     text,
@@ -25,6 +27,12 @@ def now_s() -> int:
 
 class Base(DeclarativeBase):
     pass
+
+
+def table_of(model: type[Base]) -> Table:
+    """The model's Core table: an INSERT on it skips the ORM's bulk machinery (a sixth of a
+    check-in's work when the INSERT named the class)."""
+    return cast(Table, model.__table__)
 
 
 class ApiKey(Base):

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from yilian.chain.protocol import MAX_SESSIONS
 from yilian.records.evidence import canonical
 from yilian.relay.config import Settings
-from yilian.relay.db.models import Activity, Attestation, CheckIn, PresencePing, Volunteer
+from yilian.relay.db.models import Activity, Attestation, CheckIn, PresencePing, Volunteer, table_of
 from yilian.relay.services import attempts, checkin_facts, identifiers, proofs
 from yilian.relay.services.chain import RelayChain
 from yilian.relay.services.closing import close_session, last_presence, minutes_recorded_column
@@ -80,7 +80,7 @@ def check_in(
     return CheckIn(**values)
 
 
-_INSERT_CHECK_IN = insert(CheckIn)
+_INSERT_CHECK_IN = insert(table_of(CheckIn))
 
 
 def record_presence(

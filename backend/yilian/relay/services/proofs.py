@@ -8,7 +8,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from yilian.relay.config import Settings
-from yilian.relay.db.models import Activity, SpentFaceNonce, Volunteer
+from yilian.relay.db.models import Activity, SpentFaceNonce, Volunteer, table_of
 from yilian.relay.services.attempts import Attempt
 from yilian.relay.services.errors import Conflict
 from yilian.relay.verification import (
@@ -49,7 +49,7 @@ def spend_face(db: Session, face: FaceAssertion, purpose: str, at: int) -> None:
     db.execute(_SPEND, {"nonce": face.nonce, "purpose": purpose, "spent_at": at})
 
 
-_SPEND = insert(SpentFaceNonce)  # a plain INSERT, built once: every check-in spends a face
+_SPEND = insert(table_of(SpentFaceNonce))  # a Core INSERT, built once: every check-in spends a face
 
 
 def verify_code(

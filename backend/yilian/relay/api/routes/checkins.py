@@ -18,7 +18,7 @@ Rules every answer follows:
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 
 from yilian.relay.api import examples
 from yilian.relay.api.deps import ChainDep, ClockDep, SessionsDep, SettingsDep, require
@@ -54,7 +54,7 @@ def _location(body: LocationIn) -> checkins.Location:
 def check_in(
     activity_id: ChainIdPath, body: CheckInBody, sessions: SessionsDep, settings: SettingsDep, clock: ClockDep,
     api_key: App, idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:  # fmt: skip
+) -> Response:  # fmt: skip
     """Checks a volunteer in after verifying the activity window, the geofence, the venue's
     sign-in code and the identity provider's face assertion. The session starts at the relay's
     receipt of this request. A wrong code or face counts towards the lock-out and spends the
@@ -95,7 +95,7 @@ def presence(
 def check_out(
     check_in_id: CheckInIdPath, body: CheckOutBody, sessions: SessionsDep, settings: SettingsDep, chain: ChainDep,
     clock: ClockDep, api_key: App, idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:  # fmt: skip
+) -> Response:  # fmt: skip
     """Checks out inside the fence (with a fresh face assertion where the activity asks for one),
     or with `left_at_last_presence` at the last verified presence; computes the minutes the relay
     observed and queues the signed hour attestation."""

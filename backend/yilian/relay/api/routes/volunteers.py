@@ -3,7 +3,7 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 
 from yilian.relay.api import examples
 from yilian.relay.api.deps import ChainDep, SessionsDep, SettingsDep, SubmitterDep, require
@@ -29,7 +29,7 @@ def register_volunteer(
     settings: SettingsDep,
     api_key: Annotated[ApiKey, Depends(require("app"))],
     idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
+) -> Response:
     """Registers a volunteer off chain and on chain (the registry gets only the identity hash).
     Without `address`, the relay creates and keeps an encrypted key for the volunteer.
 
@@ -82,7 +82,7 @@ def suspend_volunteer(
     submitter: SubmitterDep,
     api_key: Annotated[ApiKey, Depends(require("organiser"))],
     idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
+) -> Response:
     """Suspends a volunteer: no new check-ins here, no new hours on chain. An organiser key may
     suspend only volunteers who checked in at its organisation's activities (admin: anyone)."""
     sent: list[ChainTx] = []
