@@ -15,6 +15,7 @@ import pytest
 from brownie import accounts, chain
 from brownie.test import strategy
 from helpers_market import DAY, open_offer, reverts_with
+from hypothesis import HealthCheck
 from hypothesis import strategies as st
 
 CAP = {1: 600, 2: 200}  # activity 1 is the conftest `activity`; activity 2 is created below
@@ -269,5 +270,11 @@ def test_points_follow_the_hours(
         offer,
         (*volunteers, carol),
         keys,
-        settings={"max_examples": 20, "stateful_step_count": 15},
+        # A run of 15 steps with batches of up to four items sometimes overruns Hypothesis's
+        # buffer; those runs are dropped and redrawn, which is no reason to fail the suite.
+        settings={
+            "max_examples": 20,
+            "stateful_step_count": 15,
+            "suppress_health_check": [HealthCheck.data_too_large],
+        },
     )
