@@ -97,6 +97,8 @@ def register(
             chain.w3.provider.make_batch_request(
                 [(RPCEndpoint("eth_sendRawTransaction"), [tx.raw_tx]) for tx in sent[first : first + 25]]
             )
+        # Anvil slows down sharply with thousands of transactions in its pool: one chunk at a time.
+        _wait_mined(chain, sent[-1].account, sent[-1].nonce, deadline=time.monotonic() + timeout_s)
     deadline = time.monotonic() + timeout_s
     while track(sessions, chain, submitter, settings):
         if time.monotonic() > deadline:
@@ -107,6 +109,13 @@ def register(
     if bad:
         raise RuntimeError(f"{len(bad)} registrations failed or were dropped")
     return people
+
+
+def _wait_mined(chain: RelayChain, account: str, nonce: int, *, deadline: float) -> None:
+    while chain.w3.eth.get_transaction_count(account, "latest") <= nonce:  # type: ignore[arg-type]
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"registrations up to nonce {nonce} still unmined")
+        time.sleep(0.1)
 
 
 def serve_once(
