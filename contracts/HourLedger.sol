@@ -11,11 +11,14 @@ import {YiCoin} from "./YiCoin.sol";
 
 /// @title HourLedger
 /// @notice Accepts hour attestations signed by an attester of the activity's organisation (the
-/// registry keeps organisation → attesters), once per session, and mints 益币.
+/// registry keeps organisation → attesters), once per session, and owes its 益币.
 /// @dev Gas is the product here: one storage slot per (volunteer, activity) holds the minutes of
 /// up to 16 sessions, 16 bits each. That one slot is at once the replay guard (a non-zero lane),
 /// the cap accounting (the sum of lanes) and the record a revocation reverses, so accepting a
 /// session writes one new slot instead of three. Lane values: 0 none, REVOKED, else minutes.
+/// A session's 益币 are not minted at once: they are owed, in the volunteer's account slot that
+/// accepting writes anyway, and 益币 counts them in balanceOf and mints them (settlePoints) when
+/// the account is first debited. That saves a token call, a balance slot and a Transfer per session.
 contract HourLedger is IHourLedger, ITimeCreditLedger, IVolunteerStatusMirror, AccessControl, EIP712 {
     bytes32 public constant AUDITOR_ROLE = keccak256("AUDITOR_ROLE");
     uint16 public constant MAX_SESSIONS = 16;
@@ -42,8 +45,10 @@ contract HourLedger is IHourLedger, ITimeCreditLedger, IVolunteerStatusMirror, A
     address private _timeBank;
     uint256 private _bankedCategories;
     uint256 private _timeCreditPool;
-    /// @dev Minutes served, time credits and the registry's copy of the volunteer's status share a
-    /// slot: accepting a session reads and writes it once.
+    /// @dev Sum of every account's `pointsOwed`: written once per attest/attestBatch call.
+    uint256 private _pointsOwedTotal;
+    /// @dev Minutes served, time credits, the registry's copy of the volunteer's status and the
+    /// points owed share a slot: accepting a session reads and writes it once.
     mapping(address volunteer => VolunteerAccount) private _accounts;
     mapping(uint64 activityId => address requester) private _serviceRequesters;
     mapping(address volunteer => mapping(uint64 activityId => uint256 lanes)) private _sessions;
@@ -71,10 +76,12 @@ contract HourLedger is IHourLedger, ITimeCreditLedger, IVolunteerStatusMirror, A
     }
 
     /// @dev `status` None: not mirrored (registered before the ledger became the registry's
-    /// status mirror), so the registry is asked.
+    /// status mirror), so the registry is asked. Widths: time credits never exceed the uint32 cap;
+    /// a session adds at most 0xFFFE minutes and below 2^34 points.
     struct VolunteerAccount {
-        uint120 minutesServed;
-        uint128 timeCredits;
+        uint64 minutesServed;
+        uint64 timeCredits;
+        uint120 pointsOwed;
         IVolunteerRegistry.VolunteerStatus status;
     }
 
@@ -85,7 +92,7 @@ contract HourLedger is IHourLedger, ITimeCreditLedger, IVolunteerStatusMirror, A
         uint256 unrecovered;
     }
 
-    /// @notice Deploys the ledger and its 益币 token, so the ledger is the token's only minter.
+    /// @notice Deploys the ledger and its 益币 token, so the ledger is the source of all its supply.
     constructor(address admin, IVolunteerRegistry registry, uint32 revocationWindow_)
         EIP712("Yilian HourLedger", "1")
     {
@@ -109,7 +116,8 @@ contract HourLedger is IHourLedger, ITimeCreditLedger, IVolunteerStatusMirror, A
             else _judge(a, verdict, _termsFor(a.activityId, signer));
         }
         if (verdict.rejection != Rejection.None) _revertWith(a, verdict);
-        _accept(a, verdict);
+        uint256 points = _accept(a, verdict);
+        if (points != 0) _pointsOwedTotal += points;
         return verdict.uid;
     }
 
@@ -124,6 +132,9 @@ contract HourLedger is IHourLedger, ITimeCreditLedger, IVolunteerStatusMirror, A
         // Zeroed on purpose: activity 0, which has no terms and no attesters, as the registry says.
         // slither-disable-next-line uninitialized-local
         ActivityTerms memory terms;
+        // Zero to start with: the points the accepted items owe, added to the total once.
+        // slither-disable-next-line uninitialized-local
+        uint256 points;
         for (uint256 i; i < items.length; ++i) {
             HourAttestation calldata a = items[i];
             Verdict memory verdict = _screen(a);
@@ -137,12 +148,13 @@ contract HourLedger is IHourLedger, ITimeCreditLedger, IVolunteerStatusMirror, A
                 }
             }
             if (verdict.rejection == Rejection.None) {
-                _accept(a, verdict);
+                points += _accept(a, verdict);
                 ++accepted;
             } else {
                 emit AttestationRejected(verdict.uid, a.volunteer, a.activityId, verdict.rejection);
             }
         }
+        if (points != 0) _pointsOwedTotal += points;
     }
 
     /// @inheritdoc IVolunteerStatusMirror
@@ -160,6 +172,26 @@ contract HourLedger is IHourLedger, ITimeCreditLedger, IVolunteerStatusMirror, A
         emit HoursRevoked(
             done.uid, volunteer, activityId, done.serviceMinutes, done.burned, done.unrecovered, msg.sender, reason
         );
+    }
+
+    /// @inheritdoc IHourLedger
+    function settlePoints(address volunteer) external returns (uint256 owed) {
+        if (msg.sender != address(_yiCoin)) revert HourLedgerNotYiCoin(msg.sender);
+        owed = _accounts[volunteer].pointsOwed;
+        if (owed != 0) {
+            _accounts[volunteer].pointsOwed = 0;
+            _pointsOwedTotal -= owed;
+        }
+    }
+
+    /// @inheritdoc IHourLedger
+    function pointsOwed(address volunteer) external view returns (uint256) {
+        return _accounts[volunteer].pointsOwed;
+    }
+
+    /// @inheritdoc IHourLedger
+    function pointsOwedTotal() external view returns (uint256) {
+        return _pointsOwedTotal;
     }
 
     /// @inheritdoc IHourLedger
@@ -278,7 +310,7 @@ contract HourLedger is IHourLedger, ITimeCreditLedger, IVolunteerStatusMirror, A
 
     /// @inheritdoc IHourLedger
     /// @dev 益币 has 2 decimals: minutes × pointsPerHour × 100 / 60, rounded down (at most
-    /// 0.0067 益币 per session is not minted; a revocation recomputes exactly what was minted).
+    /// 0.0067 益币 per session is not earned; a revocation recomputes exactly what was earned).
     function pointsFor(uint32 serviceMinutes, uint16 pointsPerHour) public pure returns (uint256) {
         return uint256(serviceMinutes) * pointsPerHour * 5 / 3;
     }
@@ -347,14 +379,14 @@ contract HourLedger is IHourLedger, ITimeCreditLedger, IVolunteerStatusMirror, A
         return error == ECDSA.RecoverError.NoError && signer == attester && attester != address(0);
     }
 
-    function _accept(HourAttestation calldata a, Verdict memory verdict) private {
+    /// @dev Returns the points now owed to the volunteer; the caller adds them to the total once.
+    function _accept(HourAttestation calldata a, Verdict memory verdict) private returns (uint256 points) {
         _sessions[a.volunteer][a.activityId] = verdict.lanes | (uint256(a.serviceMinutes) << (a.session * LANE_BITS));
-        _creditService(verdict.uid, a.volunteer, a.serviceMinutes, verdict.terms.category);
+        points = pointsFor(a.serviceMinutes, verdict.terms.pointsPerHour);
+        _creditService(verdict.uid, a.volunteer, a.serviceMinutes, verdict.terms.category, points);
         if (verdict.terms.category == TIME_BANK_SERVICE_CATEGORY) {
             _withdrawForService(verdict.uid, a.activityId, a.serviceMinutes);
         }
-        uint256 points = pointsFor(a.serviceMinutes, verdict.terms.pointsPerHour);
-        if (points != 0) _yiCoin.mint(a.volunteer, points);
         emit HoursAttested(
             verdict.uid,
             a.volunteer,
@@ -385,20 +417,27 @@ contract HourLedger is IHourLedger, ITimeCreditLedger, IVolunteerStatusMirror, A
 
         _sessions[volunteer][activityId] = lanes | (REVOKED << shift);
         done.serviceMinutes = uint32(served);
-        _reverseService(done.uid, volunteer, done.serviceMinutes, terms.category);
-        if (terms.category == TIME_BANK_SERVICE_CATEGORY) _refundService(done.uid, activityId, done.serviceMinutes);
         uint256 points = pointsFor(done.serviceMinutes, terms.pointsPerHour);
-        done.burned = points == 0 ? 0 : _yiCoin.burnRevoked(volunteer, points);
+        uint256 fromOwed = _reverseService(done.uid, volunteer, done.serviceMinutes, terms.category, points);
+        if (fromOwed != 0) _pointsOwedTotal -= fromOwed;
+        if (terms.category == TIME_BANK_SERVICE_CATEGORY) _refundService(done.uid, activityId, done.serviceMinutes);
+        // Owed points go first; the rest is burned from minted 益币 as far as the volunteer holds them.
+        uint256 rest = points - fromOwed;
+        done.burned = fromOwed + (rest == 0 ? 0 : _yiCoin.burnRevoked(volunteer, rest));
         done.unrecovered = points - done.burned;
     }
 
-    /// @dev Minutes served, and credits when the category is banked: one write of the account.
-    function _creditService(bytes32 uid, address volunteer, uint32 serviceMinutes, uint16 category) private {
+    /// @dev Minutes served, points owed, and credits when the category is banked: one write of
+    /// the account.
+    function _creditService(bytes32 uid, address volunteer, uint32 serviceMinutes, uint16 category, uint256 points)
+        private
+    {
         VolunteerAccount memory account = _accounts[volunteer];
-        // Cannot overflow: each session adds at most MAX_SESSION_MINUTES to a uint120.
+        // Cannot overflow: each session adds at most MAX_SESSION_MINUTES to a uint64.
         unchecked {
             account.minutesServed += serviceMinutes;
         }
+        account.pointsOwed += uint120(points);
         if (category < BANKABLE_CATEGORIES && (_bankedCategories >> category) & 1 == 1) {
             uint256 room = _roomBelowCap(account.timeCredits);
             uint32 banked = serviceMinutes < room ? serviceMinutes : uint32(room);
@@ -418,7 +457,7 @@ contract HourLedger is IHourLedger, ITimeCreditLedger, IVolunteerStatusMirror, A
         uint32 fromRequester = held < serviceMinutes ? uint32(held) : serviceMinutes;
         // Cannot underflow: fromRequester <= held, fromPool <= the pool.
         unchecked {
-            _accounts[requester].timeCredits = uint128(held - fromRequester);
+            _accounts[requester].timeCredits = uint64(held - fromRequester);
         }
         uint32 lacking = serviceMinutes - fromRequester;
         uint256 pool = _timeCreditPool;
@@ -427,9 +466,18 @@ contract HourLedger is IHourLedger, ITimeCreditLedger, IVolunteerStatusMirror, A
         emit TimeCreditsWithdrawn(uid, requester, activityId, fromRequester, fromPool, lacking - fromPool);
     }
 
-    function _reverseService(bytes32 uid, address volunteer, uint32 serviceMinutes, uint16 category) private {
+    /// @dev Also takes the revoked points from those still owed; returns how many it took.
+    function _reverseService(bytes32 uid, address volunteer, uint32 serviceMinutes, uint16 category, uint256 points)
+        private
+        returns (uint256 fromOwed)
+    {
         VolunteerAccount memory account = _accounts[volunteer];
         account.minutesServed -= serviceMinutes;
+        fromOwed = points < account.pointsOwed ? points : account.pointsOwed;
+        // Cannot underflow: fromOwed <= pointsOwed, which fits a uint120.
+        unchecked {
+            account.pointsOwed -= uint120(fromOwed);
+        }
         if (category < BANKABLE_CATEGORIES && (_bankedCategories >> category) & 1 == 1) {
             uint32 reclaimed = account.timeCredits < serviceMinutes ? uint32(account.timeCredits) : serviceMinutes;
             account.timeCredits -= reclaimed;
@@ -444,7 +492,7 @@ contract HourLedger is IHourLedger, ITimeCreditLedger, IVolunteerStatusMirror, A
         uint256 held = _accounts[requester].timeCredits;
         uint256 room = _roomBelowCap(held);
         uint32 refunded = serviceMinutes < room ? serviceMinutes : uint32(room);
-        _accounts[requester].timeCredits = uint128(held + refunded);
+        _accounts[requester].timeCredits = uint64(held + refunded);
         uint32 toPool = serviceMinutes - refunded;
         if (toPool != 0) _timeCreditPool += toPool;
         emit TimeCreditsRefunded(uid, requester, refunded, toPool);
@@ -456,7 +504,7 @@ contract HourLedger is IHourLedger, ITimeCreditLedger, IVolunteerStatusMirror, A
         // Cannot underflow: checked just above.
         unchecked {
             if (from == address(0)) _timeCreditPool = held - creditMinutes;
-            else _accounts[from].timeCredits = uint128(held - creditMinutes);
+            else _accounts[from].timeCredits = uint64(held - creditMinutes);
         }
     }
 
@@ -469,7 +517,7 @@ contract HourLedger is IHourLedger, ITimeCreditLedger, IVolunteerStatusMirror, A
         if (creditMinutes > _roomBelowCap(held)) {
             revert HourLedgerTimeCreditCapReached(to, held, creditMinutes, _timeCreditCap);
         }
-        _accounts[to].timeCredits = uint128(held + creditMinutes);
+        _accounts[to].timeCredits = uint64(held + creditMinutes);
     }
 
     /// @dev The cap may have been lowered below a balance: such an account takes nothing more.

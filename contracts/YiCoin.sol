@@ -5,26 +5,29 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IHourLedger} from "./interfaces/IHourLedger.sol";
 import {IMerchantAlliance} from "./interfaces/IMerchantAlliance.sol";
 import {IYiCoin} from "./interfaces/IYiCoin.sol";
 
 /// @title YiCoin (益币)
-/// @notice Deployed by the HourLedger, which is its only minter. See IYiCoin for the rules.
+/// @notice Deployed by the HourLedger, whose owed points are its only source of supply. See
+/// IYiCoin for the rules.
 contract YiCoin is IYiCoin, ERC20, AccessControl, Pausable {
     bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
 
-    address private immutable _ledger;
+    IHourLedger private immutable _ledger;
     IMerchantAlliance private _alliance;
 
     constructor(address admin) ERC20(unicode"益币 YiCoin", "YIC") {
         if (admin == address(0)) revert YiCoinZeroAddress();
-        _ledger = msg.sender;
+        _ledger = IHourLedger(msg.sender);
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(PAUSER_ROLE, admin);
     }
 
     modifier onlyLedger() {
-        if (msg.sender != _ledger) revert YiCoinNotLedger(msg.sender);
+        if (msg.sender != address(_ledger)) revert YiCoinNotLedger(msg.sender);
         _;
     }
 
@@ -38,16 +41,22 @@ contract YiCoin is IYiCoin, ERC20, AccessControl, Pausable {
         return 2;
     }
 
-    /// @inheritdoc IYiCoin
-    function mint(address volunteer, uint256 amount) external onlyLedger {
-        _mint(volunteer, amount);
+    /// @notice Minted 益币 plus the points the ledger owes `account`.
+    function balanceOf(address account) public view override(ERC20, IERC20) returns (uint256) {
+        return super.balanceOf(account) + _ledger.pointsOwed(account);
+    }
+
+    /// @notice Minted 益币 plus every point the ledger owes.
+    function totalSupply() public view override(ERC20, IERC20) returns (uint256) {
+        return super.totalSupply() + _ledger.pointsOwedTotal();
     }
 
     /// @inheritdoc IYiCoin
+    /// @dev Straight to ERC20's `_update`: no settling, the ledger has already taken the owed points.
     function burnRevoked(address volunteer, uint256 amount) external onlyLedger returns (uint256 burned) {
-        uint256 balance = balanceOf(volunteer);
+        uint256 balance = super.balanceOf(volunteer);
         burned = amount < balance ? amount : balance;
-        if (burned != 0) _burn(volunteer, burned);
+        if (burned != 0) super._update(volunteer, address(0), burned);
     }
 
     /// @inheritdoc IYiCoin
@@ -80,7 +89,7 @@ contract YiCoin is IYiCoin, ERC20, AccessControl, Pausable {
 
     /// @inheritdoc IYiCoin
     function ledger() external view returns (address) {
-        return _ledger;
+        return address(_ledger);
     }
 
     /// @inheritdoc IYiCoin
@@ -88,14 +97,20 @@ contract YiCoin is IYiCoin, ERC20, AccessControl, Pausable {
         return address(_alliance);
     }
 
-    /// @dev Every transfer is spending: only to an active merchant, never while paused. Mints
-    /// and revocation burns stay open during a pause, so hours are never held back.
+    /// @dev Every transfer is spending: only to an active merchant, never while paused. Revocation
+    /// burns stay open during a pause, so hours are never held back. Before any debit the points
+    /// the ledger owes `from` are minted (Transfer from 0x0), so the debit sees them; that mint
+    /// goes straight to ERC20's `_update`, which calls nothing back.
     function _update(address from, address to, uint256 value) internal override {
-        if (from != address(0) && to != address(0)) {
-            _requireNotPaused();
-            if (address(_alliance) == address(0) || !_alliance.isActiveMerchant(to)) {
-                revert YiCoinRecipientNotMerchant(to);
+        if (from != address(0)) {
+            if (to != address(0)) {
+                _requireNotPaused();
+                if (address(_alliance) == address(0) || !_alliance.isActiveMerchant(to)) {
+                    revert YiCoinRecipientNotMerchant(to);
+                }
             }
+            uint256 owed = _ledger.settlePoints(from);
+            if (owed != 0) super._update(address(0), from, owed);
         }
         super._update(from, to, value);
     }

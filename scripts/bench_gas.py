@@ -38,7 +38,7 @@ from yilian.chain.transactions import Sender, Transactable
 
 SAMPLES = 10  # transactions averaged for each one-per-transaction case
 BATCH = 50
-MINUTES = 45  # a typical session; at 10 益币/hour it mints 7.50 益币
+MINUTES = 45  # a typical session; at 10 益币/hour it earns 7.50 益币
 DAY = 86_400
 REPORT = PROJECT_ROOT / "bench" / "gas.md"
 
@@ -123,7 +123,7 @@ class Bench:
         signed = sign_batch(self.attester, items, self.domain)
         call = ledger.functions.attestBatch([_fields(a) for a in items], signed.attester, signed.r, signed.vs)
         receipt = Sender(self.w3, dev_address(SUBMITTER)).transact(call)
-        # DISCARD: the receipt also holds YiCoin's Transfer logs, which are not ledger events.
+        # DISCARD: a receipt may hold other contracts' logs, which are not ledger events.
         recorded = len(ledger.events.HoursAttested().process_receipt(receipt, errors=DISCARD))
         if recorded != accepted:
             raise RuntimeError(f"batch accepted {recorded} of {len(items)}, expected {accepted}")
@@ -143,7 +143,7 @@ def setup(w3: Web3) -> Bench:
     bench.send(ADMIN, registry.createOrganisation(os.urandom(32)))
     bench.send(ADMIN, registry.addOrganisationManager(bench.organisation, dev_address(ADMIN)))
     bench.send(ADMIN, registry.addOrganisationAttester(bench.organisation, attester.address))
-    # Warm-up: the first mint ever also creates YiCoin's total supply; steady state has one.
+    # Warm-up: the first attestation ever also creates the ledger's total of owed points.
     bench.one_by_one(bench.volunteers(1), bench.activity(), 0)
     return bench
 
@@ -205,7 +205,9 @@ def measure_market(bench: Bench) -> dict[str, float]:
         return statistics.mean(run(i) for i in SPENDERS[1:])
 
     return {
-        "redemption from the volunteer's wallet": mean(lambda i: bench.send(i, alliance.redeem(offer, 1, price))),
+        "redemption from the volunteer's wallet (first spend: mints the owed 益币)": mean(
+            lambda i: bench.send(i, alliance.redeem(offer, 1, price))
+        ),
         "redemption by voucher (merchant submits; the volunteer's first voucher)": mean(
             lambda i: bench.send(MERCHANT, alliance.redeemVoucher(*voucher(i)))
         ),
@@ -242,7 +244,9 @@ def report(
         f"{w3.client_version} (london, chain {manifest.chain_id}); solc {manifest.compiler}, "
         f"optimizer {optimizer['runs']} runs. Every number is receipts' `gasUsed` from that run: "
         f"the mean of {SAMPLES} transactions, or a batch's total divided by {BATCH}. Attestations "
-        f"are {MINUTES}-minute sessions and include the 益币 mint; YiCoin already has a supply.",
+        f"are {MINUTES}-minute sessions; their 益币 are owed in the ledger's account slot and minted "
+        "at the volunteer's first spend: the wallet redemption includes that mint, and every debit "
+        "asks the ledger for owed points.",
         "",
         "## Hour attestations (gas per attestation)",
         "",
@@ -275,7 +279,7 @@ def main() -> None:
             "volunteer registration (also writes the status into the ledger's account slot)": statistics.mean(
                 bench.registrations
             ),
-            "revocation by an auditor (burns the session's 益币)": measure_revocation(bench),
+            "revocation by an auditor (takes back the session's owed 益币)": measure_revocation(bench),
         }
         others |= measure_market(bench)
         text = report(w3, bench.manifest, attestations, others)

@@ -96,6 +96,7 @@ interface IHourLedger {
     error HourLedgerNotAccepted(bytes32 uid);
     error HourLedgerRevocationWindowClosed(bytes32 uid, uint256 closedAt, uint256 currentTime);
     error HourLedgerNotRegistry(address caller);
+    error HourLedgerNotYiCoin(address caller);
 
     /// @notice Accepts one attestation or reverts with the reason. Anyone may submit; the
     /// signer must be an attester of the activity's organisation in the registry.
@@ -111,17 +112,27 @@ interface IHourLedger {
         external
         returns (uint256 accepted);
 
-    /// @notice Auditor correction: marks the session revoked, subtracts its minutes and burns its
-    /// points, as far as the volunteer still holds them. Allowed until `revocationWindow` seconds
-    /// after the activity's end.
+    /// @notice Auditor correction: marks the session revoked, subtracts its minutes and takes back
+    /// its points, as far as the volunteer still holds them: first from the points owed, then by
+    /// burning minted 益币. Allowed until `revocationWindow` seconds after the activity's end.
     function revoke(address volunteer, uint64 activityId, uint16 session, string calldata reason)
         external;
+
+    /// @notice Hands 益币 the volunteer's owed points to mint, before it debits the volunteer;
+    /// they are no longer owed. Only 益币.
+    function settlePoints(address volunteer) external returns (uint256 owed);
 
     function setRevocationWindow(uint32 newWindow) external;
 
     function revocationWindow() external view returns (uint32);
 
     function minutesServed(address volunteer) external view returns (uint256);
+
+    /// @notice Points of accepted sessions not yet minted; 益币's balanceOf includes them.
+    function pointsOwed(address volunteer) external view returns (uint256);
+
+    /// @notice The sum of every volunteer's `pointsOwed`; 益币's totalSupply includes it.
+    function pointsOwedTotal() external view returns (uint256);
 
     function minutesInActivity(address volunteer, uint64 activityId) external view returns (uint32);
 
@@ -130,7 +141,7 @@ interface IHourLedger {
         view
         returns (bytes32 uid, AttestationStatus status, uint32 serviceMinutes);
 
-    /// @notice 益币 base units minted for `minutes` at `pointsPerHour` (2 decimals, rounded down).
+    /// @notice 益币 base units earned for `minutes` at `pointsPerHour` (2 decimals, rounded down).
     function pointsFor(uint32 serviceMinutes, uint16 pointsPerHour) external pure returns (uint256);
 
     function uidOf(address volunteer, uint64 activityId, uint16 session) external pure returns (bytes32);

@@ -82,7 +82,7 @@ def open_offer(alliance, merchant, *, price=PRICE, stock=STOCK, valid_from=None,
 
 
 def earn(ledger, sign, volunteer, activity, *, minutes=60, session=0) -> int:
-    """Attests `minutes` of service (submitted by the relay account); returns the points minted."""
+    """Attests `minutes` of service (submitted by the relay account); returns the points earned."""
     tx = ledger.attest(sign(volunteer, activity, session=session, minutes=minutes), {"from": accounts[0]})
     return tx.events["HoursAttested"]["points"]
 

@@ -1,4 +1,4 @@
-"""Deploying the ledger: it creates its own 益币 token, as that token's only minter."""
+"""Deploying the ledger: it creates its own 益币 token, whose supply only its points make."""
 
 from brownie import ZERO_ADDRESS, HourLedger
 from conftest import REVOCATION_WINDOW
@@ -18,11 +18,12 @@ def test_deployment_announces_the_initial_revocation_window(ledger):
     }
 
 
-def test_ledger_deploys_its_own_yicoin_and_is_its_only_minter(ledger, yicoin, admin):
+def test_ledger_deploys_its_own_yicoin_and_only_it_settles_points(ledger, yicoin, admin):
     assert yicoin.ledger() == ledger
     assert yicoin.hasRole(yicoin.DEFAULT_ADMIN_ROLE(), admin)
-    with reverts_with("YiCoinNotLedger", admin):
-        yicoin.mint(admin, 100, {"from": admin})
+    assert yicoin.totalSupply() == 0
+    with reverts_with("HourLedgerNotYiCoin", admin):
+        ledger.settlePoints(admin, {"from": admin})
 
 
 def test_zero_admin_reverts_with_yicoin_zero_address(registry, admin):

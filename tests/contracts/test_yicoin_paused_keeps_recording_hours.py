@@ -1,4 +1,4 @@
-"""A pause never holds hours back: attestations still mint and revocations still burn."""
+"""A pause never holds hours back: attestations still earn points and revocations still burn."""
 
 import pytest
 
@@ -8,7 +8,7 @@ def paused(yicoin, alliance, admin):
     yicoin.pause({"from": admin})
 
 
-def test_single_attestation_mints_while_paused(ledger, yicoin, sign, activity, volunteers, paused):
+def test_single_attestation_earns_while_paused(ledger, yicoin, sign, activity, volunteers, paused):
     alice, _ = volunteers
 
     tx = ledger.attest(sign(alice, activity, minutes=45), {"from": alice})
@@ -20,7 +20,7 @@ def test_single_attestation_mints_while_paused(ledger, yicoin, sign, activity, v
     assert ledger.minutesServed(alice) == 45
 
 
-def test_batch_attestation_mints_while_paused(ledger, yicoin, sign, sign_batch, activity, volunteers, paused):
+def test_batch_attestation_earns_while_paused(ledger, yicoin, sign, sign_batch, activity, volunteers, paused):
     alice, bob = volunteers
     batch = [sign(alice, activity, minutes=60), sign(bob, activity, minutes=30)]
 

@@ -1,15 +1,7 @@
-"""Mints and revocation burns belong to the ledger; redemption moves and settlement burns to
-the alliance."""
+"""Revocation burns belong to the ledger; redemption moves and settlement burns to the alliance.
+YiCoin has no mint function: its supply is the ledger's owed points (see test_yicoin_lazy_points)."""
 
-import pytest
 from helpers_market import reverts_with
-
-
-@pytest.mark.parametrize("caller", ["admin", "alice"])
-def test_only_the_ledger_mints(yicoin, request, caller):
-    sender = request.getfixturevalue(caller)
-    with reverts_with("YiCoinNotLedger", sender):
-        yicoin.mint(sender, 100, {"from": sender})
 
 
 def test_only_the_ledger_burns_revoked_points(yicoin, admin, holder):

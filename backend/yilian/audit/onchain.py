@@ -78,6 +78,10 @@ def _checks(w3: Web3, manifest: Manifest, state: ChainState, block: int) -> dict
             for holder, balance in sorted(state.balances.items())
         ),
         "total_supply_mismatch": iter([_Check("totalSupply()", state.total_supply, read(yicoin.totalSupply))]),
+        "points_owed_mismatch": (
+            _Check(f"pointsOwed({holder})", points, read(ledger.pointsOwed, holder), {"address": holder})
+            for holder, points in sorted(state.owed.items())
+        ),
         # timeCredits(0x0…0) is the community pool.
         "time_credits_mismatch": (
             _Check(f"timeCredits({holder})", credits, read(ledger.timeCredits, holder), {"address": holder})

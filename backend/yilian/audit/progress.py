@@ -16,7 +16,7 @@ from typing import Any
 from yilian.audit.scanner import ChainEvent, EventScanner
 from yilian.audit.state import ChainState
 
-CHECKPOINT_VERSION = 1
+CHECKPOINT_VERSION = 2  # 2: owed (lazily minted) points in the state
 
 
 class ScanError(RuntimeError):

@@ -60,6 +60,7 @@ class AuditReport:
             "minutes": sum(state.minutes_by_volunteer.values()),
             "yicoin_total_supply": state.total_supply,
             "yicoin_minted": state.minted,
+            "yicoin_owed": sum(state.owed.values()),
             "yicoin_redeemed": sum(r["amount"] for r in state.redemptions),
             "yicoin_settled": state.settled,
             "time_credit_minutes_held": sum(m for a, m in state.time_credits.items() if a != POOL),

@@ -3,6 +3,10 @@
 It is what a scan carries from chunk to chunk and what a checkpoint stores, so it is plain data
 (JSON-ready through `to_dict`/`from_dict`). Attestations are kept as columns (`AttestationTable`):
 a million sessions stay compact, and the statistics walk the columns without an object per row.
+
+益币 are minted lazily: HoursAttested's points are owed by the ledger and already in the holder's
+balance and the supply; YiCoin's Transfer from 0x0 later settles them (no new supply), and a
+revocation takes back owed points before burning minted ones.
 """
 
 from __future__ import annotations
@@ -60,13 +64,15 @@ class ChainState:
     minutes_by_volunteer: dict[str, int] = field(default_factory=dict)
     minutes_by_activity: dict[int, int] = field(default_factory=dict)
     minutes_by_volunteer_activity: dict[tuple[str, int], int] = field(default_factory=dict)
-    balances: dict[str, int] = field(default_factory=dict)
+    balances: dict[str, int] = field(default_factory=dict)  # as YiCoin's balanceOf: owed points included
+    owed: dict[str, int] = field(default_factory=dict)  # points attested, not yet minted
     time_credits: dict[str, int] = field(default_factory=dict)  # the pool under the zero address
-    total_supply: int = 0
-    minted: int = 0
+    total_supply: int = 0  # as YiCoin's totalSupply: owed points included
+    minted: int = 0  # Transfers from 0x0: settlements of owed points
     burned: int = 0
     points_attested: int = 0
     points_burned_on_revocation: int = 0
+    points_revoked_while_owed: int = 0  # taken back by revocations before they were minted
     settled: int = 0
     event_counts: dict[str, int] = field(default_factory=dict)
     # Inconsistencies among the events themselves, found while applying them.
@@ -114,6 +120,7 @@ class ChainState:
         })  # fmt: skip
         self._add_minutes(volunteer, args["activityId"], args["serviceMinutes"])
         self.points_attested += args["points"]
+        self._owe(volunteer, args["points"])
 
     def _hours_revoked(self, event: ChainEvent) -> None:
         args, uid = event.args, event.args["uid"]
@@ -139,17 +146,35 @@ class ChainState:
                 )  # fmt: skip
         self._add_minutes(args["volunteer"], args["activityId"], -args["serviceMinutes"])
         self.points_burned_on_revocation += args["pointsBurned"]
+        # The ledger takes owed points first; the rest was burned by a Transfer to 0x0 just before.
+        from_owed = min(args["pointsBurned"], self.owed.get(args["volunteer"], 0))
+        self.points_revoked_while_owed += from_owed
+        self._owe(args["volunteer"], -from_owed)
 
     # --- YiCoin and MerchantAlliance ----------------------------------------------------------
+
+    def _owe(self, volunteer: str, points: int) -> None:
+        """Points owed change the balance and the supply alike."""
+        self.owed[volunteer] = self.owed.get(volunteer, 0) + points
+        self.balances[volunteer] = self.balances.get(volunteer, 0) + points
+        self.total_supply += points
 
     def _transfer(self, event: ChainEvent) -> None:
         sender, recipient, value = event.args["from"], event.args["to"], event.args["value"]
         if sender == ZERO_ADDRESS:
+            # A settlement: owed points become minted ones. Anything beyond what is owed is new.
             self.minted += value
+            settled = min(value, self.owed.get(recipient, 0))
+            self._owe(recipient, -settled)
+            if value > settled:
+                self._anomaly(
+                    "unattested_mint", f"a Transfer mints {value}, the ledger owed {settled}", event, address=recipient
+                )  # fmt: skip
             self.total_supply += value
         else:
             self.balances[sender] = self.balances.get(sender, 0) - value
-            if self.balances[sender] < 0:
+            # Owed points must be minted before they move: the minted part alone pays.
+            if self.balances[sender] < self.owed.get(sender, 0):
                 self._anomaly("negative_balance", "a Transfer overdraws its sender", event, address=sender)
         if recipient == ZERO_ADDRESS:
             self.burned += value
@@ -213,16 +238,19 @@ class ChainState:
     # --- checks and persistence ---------------------------------------------------------------
 
     def totals_findings(self, block: int) -> list[Finding]:
-        """What the running totals must satisfy: YiCoin mints only for hours and burns only on
-        revocation or settlement."""
+        """What the running totals must satisfy: every attested point is minted, still owed or
+        revoked while owed, and nothing else is minted; YiCoin burns only on revocation or
+        settlement."""
         findings = list(self.anomalies)
-        if self.minted != self.points_attested:
+        owed = sum(self.owed.values())
+        if self.minted + owed + self.points_revoked_while_owed != self.points_attested:
             findings.append(Finding(
                 "mint_mismatch",
-                f"YiCoin minted {self.minted}, HoursAttested account for {self.points_attested}",
+                f"YiCoin minted {self.minted}, the ledger owes {owed} and revoked "
+                f"{self.points_revoked_while_owed} unminted; HoursAttested account for {self.points_attested}",
                 block=block,
             ))  # fmt: skip
-        expected_burn = self.points_burned_on_revocation + self.settled
+        expected_burn = self.points_burned_on_revocation - self.points_revoked_while_owed + self.settled
         if self.burned != expected_burn:
             findings.append(Finding(
                 "burn_mismatch",

@@ -42,7 +42,7 @@ class PeriodTotals:
     sessions: int
     minutes: int
     revoked_sessions: int
-    yicoin_issued: int  # minted for the period's sessions, revoked ones included (base units)
+    yicoin_issued: int  # earned by the period's sessions, revoked ones included (base units)
     yicoin_redeemed: int
     yicoin_settled: int
     by_organisation: dict[int, Group] = field(default_factory=dict)

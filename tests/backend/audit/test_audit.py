@@ -11,13 +11,15 @@ from typer.testing import CliRunner
 
 from yilian.audit.progress import Progress
 from yilian.audit.run import run_audit
+from yilian.audit.scanner import ChainEvent
+from yilian.audit.state import ZERO_ADDRESS
 from yilian.chain.eip712 import uid as session_uid
 from yilian.chain.localchain import dev_address
 from yilian.cli.main import app
 from yilian.relay.db.models import Attestation, CheckIn
 from yilian.relay.db.session import transaction
 
-from .journey import AUDITOR, MERCHANT, OFFER_PRICE, SETTLED, Journey
+from .journey import AUDITOR, MERCHANT, OFFER_PRICE, REVOKED, SETTLED, Journey
 
 
 def audit(journey: Journey, out: Path, *extra: str):  # type: ignore[no-untyped-def]
@@ -56,6 +58,67 @@ def test_the_rebuilt_state_is_the_journey(journey: Journey) -> None:
     buyer = journey.volunteers[0]["address"]
     assert state.balances[buyer] == sum(s.points for s in journey.standing() if s.volunteer == buyer) - OFFER_PRICE
     assert [(r["uid"], r["auditor"]) for r in state.revocations] == [(revoked.uid, dev_address(AUDITOR))]
+
+
+def test_the_first_spend_settles_owed_points_without_new_supply(journey: Journey) -> None:
+    """The buyer's redemption minted all her points at once (Transfer from 0x0); the session
+    revoked afterwards was burned from minted 益币; the others' points are still owed."""
+    state = run_audit(journey.w3, journey.manifest).progress.state
+
+    buyer = journey.volunteers[0]["address"]
+    earned_by = {v["address"]: sum(s.points for s in journey.sessions if s.volunteer == v["address"])
+                 for v in journey.volunteers}  # fmt: skip
+    assert state.minted == earned_by[buyer]
+    assert state.owed == {**earned_by, buyer: 0}
+    assert state.points_revoked_while_owed == 0
+    assert state.total_supply == sum(earned_by.values()) - journey.sessions[REVOKED].points - SETTLED
+    assert state.totals_findings(journey.w3.eth.block_number) == []
+
+
+def test_the_buyers_balance_history_shows_each_change_once(journey: Journey) -> None:
+    """The relay's history: earned when the hours are confirmed, not when the redemption mints
+    them; the revocation once (its HoursRevoked, not also the burn's Transfer); it sums to the
+    balance the audit rebuilds."""
+    buyer = journey.volunteers[0]
+    path = f"/v1/volunteers/{buyer['app_user_id']}/balance-history"
+    history = journey.relay.client.get(path, headers=journey.relay.headers("app")).json()["items"]
+
+    changes = [(h["kind"], h["amount"]) for h in history]
+    assert changes[:2] == [("burned", -journey.sessions[REVOKED].points), ("spent", -OFFER_PRICE)]
+    assert sorted(changes[2:]) == sorted(
+        ("earned", s.points) for s in journey.sessions if s.volunteer == buyer["address"]
+    )
+    state = run_audit(journey.w3, journey.manifest).progress.state
+    assert sum(amount for _, amount in changes) == state.balances[buyer["address"]]
+
+
+def test_a_revocation_of_owed_points_burns_nothing_and_audits_clean(journey: Journey, tmp_path: Path) -> None:
+    owed = next(s for s in journey.standing() if s.volunteer != journey.volunteers[0]["address"])
+    ledger = journey.contract("HourLedger")
+    journey.send(AUDITOR, ledger.functions.revoke(owed.volunteer, owed.activity_id, owed.session, "复核未通过"))
+
+    result = audit(journey, tmp_path)
+
+    assert result.exit_code == 0, result.output
+    state = run_audit(journey.w3, journey.manifest).progress.state
+    assert state.points_revoked_while_owed == owed.points
+    assert state.revocations[-1]["points_burned"] == owed.points
+    assert state.owed[owed.volunteer] == sum(s.points for s in journey.standing() if s.volunteer == owed.volunteer) - (
+        owed.points
+    )
+
+
+def test_a_mint_no_attestation_accounts_for_is_flagged(journey: Journey) -> None:
+    state = run_audit(journey.w3, journey.manifest).progress.state
+    volunteer = journey.volunteers[2]["address"]
+    block = journey.w3.eth.block_number
+    forged = {"from": ZERO_ADDRESS, "to": volunteer, "value": state.owed[volunteer] + 1}
+
+    state.apply(ChainEvent("YiCoin", "Transfer", block, 0, "0x" + "00" * 32, 0, forged))
+
+    findings = state.totals_findings(block)
+    assert [f.kind for f in findings] == ["unattested_mint", "mint_mismatch"]
+    assert findings[0].address == volunteer
 
 
 def _alter_evidence_hash(journey: Journey, session) -> str:  # type: ignore[no-untyped-def]

@@ -4,6 +4,7 @@ code → the merchant redeems it from the merchant's wallet → the merchant set
 from pathlib import Path
 
 from eth_account import Account
+from web3.constants import ADDRESS_ZERO
 
 from tests.backend.relay.scenario import Scenario
 from yilian.chain.contract_output import emitted
@@ -64,7 +65,9 @@ def _redeem_and_settle(merchant: Merchant, voucher: str, *, volunteer: str, offe
         offer_id, volunteer, merchant.address,
     )  # fmt: skip
     assert (event.args.quantity, event.args.amount, event.args.byVoucher) == (quantity, amount, True)
-    [transfer] = emitted(yicoin, redeemed, "Transfer")
+    # The volunteer's first spend: the points the ledger owed are minted, then paid.
+    settle, transfer = emitted(yicoin, redeemed, "Transfer")
+    assert (settle.args["from"], settle.args.to, settle.args.value) == (ADDRESS_ZERO, volunteer, EARNED)
     assert (transfer.args["from"], transfer.args.to, transfer.args.value) == (
         volunteer, merchant.address, amount,
     )  # fmt: skip

@@ -76,6 +76,12 @@ def test_a_shorter_session_is_applied_on_the_organisers_word_and_the_audit_shows
     new = relay.client.get(f"/v1/attestations/{applied['new_uid']}", headers=relay.headers("app")).json()
     assert (new["status"], new["session"], new["minutes"]) == ("confirmed", 1, 60)
     assert relay.chain.ledger.functions.minutesServed(volunteer["address"]).call() == 60
+    # The revoked session's points were still owed: taken back without a Transfer, shown once.
+    path = f"/v1/volunteers/{volunteer['app_user_id']}/balance-history"
+    history = relay.client.get(path, headers=relay.headers("app")).json()["items"]
+    assert [h["kind"] for h in history] == ["earned", "burned", "earned"]
+    assert history[1]["amount"] == -history[2]["amount"]
+    assert sum(h["amount"] for h in history) == relay.chain.yicoin.functions.balanceOf(volunteer["address"]).call()
     mine = relay.client.get(f"/v1/volunteers/{volunteer['app_user_id']}/corrections", headers=relay.headers("app"))
     assert [c["status"] for c in mine.json()["items"]] == ["applied"]
     listed = relay.client.get(f"/v1/volunteers/{volunteer['app_user_id']}/sessions", headers=relay.headers("app"))

@@ -1,8 +1,11 @@
 """A volunteer's own record: sessions (check-ins with the state of their hours) and 益币 history.
 
-Sessions come from the relay's database; the 益币 history from the chain's Transfer logs of the
-volunteer's address (the chain is the record: mints for hours, spending at merchants, burns on
-revocation), fetched per request in chunks of blocks.
+Sessions come from the relay's database; the 益币 history from the chain's logs of the volunteer's
+address (the chain is the record), fetched per request in chunks of blocks: the ledger's
+HoursAttested and HoursRevoked for points earned and taken back, YiCoin's Transfers for spending.
+益币 are minted lazily (the ledger owes a session's points, YiCoin mints them at the first spend),
+so a Transfer from 0x0 only settles points already shown as earned, and a revocation's burn is
+shown once, by its HoursRevoked.
 """
 
 from dataclasses import dataclass
@@ -17,7 +20,7 @@ from yilian.relay.discover.logs import event_logs
 from yilian.relay.services.chain import RelayChain
 
 ZERO = "0x" + "00" * 20
-# earned (minted for hours) | spent (at a merchant) | burned (revoked) | received
+# earned (for hours) | spent (at a merchant) | burned (revoked, or settled by a merchant) | received
 BalanceKind = Literal["earned", "spent", "burned", "received"]
 
 
@@ -59,8 +62,16 @@ class BalanceChange:
 
 
 def balance_history(*, chain: RelayChain, address: str, after: list[Any] | None, limit: int) -> list[BalanceChange]:
-    """Newest first, every Transfer of 益币 to or from `address`."""
-    changes = [_change(log, address) for log in _transfers(chain, address)]
+    """Newest first, every change of `address`'s 益币 balance."""
+    revocations = event_logs(chain, "HourLedger", "HoursRevoked", volunteer=address)
+    revoked_in = {log.transactionHash for log in revocations}
+    changes = [
+        _ledger_change(log, "earned", log.args["points"])
+        for log in event_logs(chain, "HourLedger", "HoursAttested", volunteer=address)
+    ]
+    changes += [_ledger_change(log, "burned", -log.args["pointsBurned"]) for log in revocations]
+    changes = [change for change in changes if change.amount != 0]
+    changes += [_change(log, address) for log in _transfers(chain, address) if log.transactionHash not in revoked_in]
     changes.sort(key=lambda change: change.key, reverse=True)
     if after is not None:
         changes = [change for change in changes if change.key < after]
@@ -68,8 +79,17 @@ def balance_history(*, chain: RelayChain, address: str, after: list[Any] | None,
 
 
 def _transfers(chain: RelayChain, address: str) -> list[Any]:
+    """Transfers to and from `address` but its mints: they settle points shown when earned."""
     sent = event_logs(chain, "YiCoin", "Transfer", **{"from": address})
-    return sent + [log for log in event_logs(chain, "YiCoin", "Transfer", to=address) if log.args["from"] != address]
+    received = event_logs(chain, "YiCoin", "Transfer", to=address)
+    return sent + [log for log in received if log.args["from"] not in (address, ZERO)]
+
+
+def _ledger_change(log: Any, kind: BalanceKind, amount: int) -> BalanceChange:
+    return BalanceChange(
+        block_number=log.blockNumber, log_index=log.logIndex, tx_hash=as_hex(log.transactionHash),
+        kind=kind, amount=amount, counterparty=ZERO,
+    )  # fmt: skip
 
 
 def _change(log: Any, address: str) -> BalanceChange:
@@ -77,7 +97,7 @@ def _change(log: Any, address: str) -> BalanceChange:
     incoming = receiver == address
     kind: BalanceKind
     if incoming:
-        kind, counterparty = ("earned" if sender == ZERO else "received"), sender
+        kind, counterparty = "received", sender
     else:
         kind, counterparty = ("burned" if receiver == ZERO else "spent"), receiver
     return BalanceChange(

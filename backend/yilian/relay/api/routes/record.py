@@ -51,8 +51,9 @@ def _session_out(row: history.ServedSession, app_user_id: str, replaced: dict[st
 def balance_history(
     app_user_id: str, sessions: SessionsDep, chain: ChainDep, _: Reader, limit: Limit = 20, cursor: Cursor = None
 ) -> Page[BalanceChangeOut]:
-    """Every 益币 movement of the volunteer's wallet, newest first, from the chain's Transfer logs:
-    earned (minted for confirmed hours), spent (at a merchant), burned (hours revoked)."""
+    """Every 益币 movement of the volunteer's wallet, newest first, from the chain's logs: earned
+    (confirmed hours, shown at once though minted at the first spend), spent (at a merchant),
+    burned (hours revoked)."""
     with sessions() as db:
         address = get_volunteer(db, app_user_id).address
     rows = history.balance_history(chain=chain, address=address, after=decode_cursor(cursor, arity=2), limit=limit + 1)
