@@ -108,15 +108,21 @@ def _observe(
         for row, row_hashes in zip(asked, hashes, strict=True)
     }
     now = time.time()
+    # A count past the nonce and no receipt: the nonce went to another transaction, once a later
+    # pass sees the same (a node may count a block's transactions a moment before it serves
+    # their receipts: Anvil under load does). Meanwhile the transaction is left as it is.
+    suspects = {(row.id, row.tx_hash) for row in asked if found[row.id] is None and mined[row.account] > row.nonce}
+    taken = {row_id for row_id, tx_hash in suspects & submitter.nonce_taken_before}
+    waiting = {row_id for row_id, _ in suspects} - taken
+    submitter.nonce_taken_before = suspects
     # A transaction reorganised out of the chain is re-sent, however long ago it was sent.
-    taken = {row.id for row in asked if found[row.id] is None and mined[row.account] > row.nonce}
     stuck = {row.id for row in asked if _stuck(submitter, settings, row, mined[row.account], now)}
-    ask = [row for row in asked if found[row.id] is None and row.id not in taken | stuck]
+    ask = [row for row in asked if found[row.id] is None and row.id not in taken | waiting | stuck]
     known = {row.id for row, tx in zip(ask, _transactions(chain, ask), strict=True) if tx is not None}
     return {
         row.id: _Seen(
             row.tx_hash, found[row.id], nonce_taken=row.id in taken,
-            known=found[row.id] is not None or row.id in taken | stuck | known, stuck=row.id in stuck,
+            known=found[row.id] is not None or row.id in taken | waiting | stuck | known, stuck=row.id in stuck,
         )
         for row in asked
     }  # fmt: skip
