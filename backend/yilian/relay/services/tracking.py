@@ -74,6 +74,8 @@ def track(sessions: sessionmaker[Session], chain: RelayChain, submitter: Submitt
     accounts = {row.account for row in asked}
     mined = {account: eth.get_transaction_count(account, "latest") for account in accounts}  # type: ignore[arg-type]
     seen = _observe(chain, submitter, settings, asked, mined)
+    if not any(_news(row, seen[row.id]) for row in asked):
+        return len(asked)  # nothing to write: no write lock taken from the API
     head = eth.block_number  # after the receipts: a receipt is never newer than the head it is counted from
     to_send: list[ChainTx] = []
     with transaction(sessions) as db:
@@ -126,6 +128,11 @@ def _observe(
         )
         for row in asked
     }  # fmt: skip
+
+
+def _news(row: ChainTx, seen: _Seen) -> bool:
+    """Whether the node's answer changes the row or asks for a broadcast (see `_follow`)."""
+    return seen.receipt is not None or row.status == "mined" or seen.nonce_taken or seen.stuck or not seen.known
 
 
 def _follow(
