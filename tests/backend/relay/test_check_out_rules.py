@@ -5,6 +5,11 @@ import uuid
 
 import pytest
 
+from yilian.relay.db.models import Activity, CheckIn
+from yilian.relay.db.session import transaction
+from yilian.relay.services.closing import close_session
+from yilian.relay.services.errors import Conflict
+
 from .scenario import Scenario, row_counts
 
 
@@ -35,6 +40,31 @@ def test_second_check_out_of_the_same_check_in_is_refused(relay, scenario):
     assert scenario.check_out(visit, volunteer)["minutes"] == 10
     body = scenario.check_out_body(volunteer)
     scenario.check_out_refused(visit["id"], body, 409, "check_in_closed")
+
+
+def test_a_session_closed_after_it_was_read_is_not_closed_again(relay, scenario):
+    """Two closings racing (a check-out and the relay's sweep): the second finds the row closed
+    when it writes, is refused, and writes no second attestation."""
+    activity, volunteer = scenario.activity_and_volunteer()
+    visit = scenario.check_in(activity, volunteer)
+    relay.clock.advance(10 * 60)
+    with relay.sessions() as session:
+        stale = session.get_one(CheckIn, visit["id"])  # read while open
+    assert scenario.check_out(visit, volunteer)["minutes"] == 10
+    before = row_counts(relay)
+    with pytest.raises(Conflict) as refused:
+        _close_now(relay, stale, activity["id"])
+    assert refused.value.code == "check_in_closed"
+    assert row_counts(relay) == before
+
+
+def _close_now(relay, visit: CheckIn, activity_id: int) -> None:
+    now = int(relay.clock())
+    with transaction(relay.sessions) as db:
+        close_session(
+            db, relay.chain, db.merge(visit, load=False), db.get_one(Activity, activity_id), ends_at=now,
+            received_at=now, closed_by="relay", evidence={},
+        )  # fmt: skip
 
 
 def test_minutes_are_clipped_to_the_activity_window_and_confirmed_on_chain(scenario):

@@ -76,7 +76,9 @@ def test_batch_whose_nonce_went_to_another_transaction_is_dropped_and_sent_again
     _use_nonce(w3, relay.chain.submitter, recorded.nonce)  # an operator, with the same key
     worker = worker_of(relay)
 
-    worker.run_once()
+    worker.run_once()  # the nonce counted and no receipt: seen once, the batch is left as it is
+    assert _batch_of(relay, recorded.id).status == "sent"
+    worker.run_once()  # seen again: taken
     assert _batch_of(relay, recorded.id).status == "dropped"
     rows = attestation_rows(relay.sessions, uids).values()
     assert {(row.status, row.chain_tx_id) for row in rows} == {("signed", None)}, "back in line"

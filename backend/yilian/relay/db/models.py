@@ -3,7 +3,7 @@ never on chain; the full ID number is not stored at all, only its keyed hash and
 """
 
 import time
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import (
     BigInteger,
@@ -33,6 +33,13 @@ def table_of(model: type[Base]) -> Table:
     """The model's Core table: an INSERT on it skips the ORM's bulk machinery (a sixth of a
     check-in's work when the INSERT named the class)."""
     return cast(Table, model.__table__)
+
+
+def columns_of(row: Base) -> dict[str, Any]:
+    """The column values set on a new row, not added to a session: a Core INSERT of it on
+    `table_of` its class (the columns left out take their defaults)."""
+    values = vars(row)
+    return {column.key: values[column.key] for column in table_of(type(row)).columns if column.key in values}
 
 
 class ApiKey(Base):

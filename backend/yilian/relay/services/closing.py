@@ -7,17 +7,19 @@ check-out), clipped to the activity window and capped.
 """
 
 import json
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ScalarSelect, func, select
+from sqlalchemy import CursorResult, ScalarSelect, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.attributes import set_committed_value
 
 from yilian.chain.eip712 import uid
 from yilian.records.evidence import canonical, evidence_hash
 from yilian.relay.config import Settings
-from yilian.relay.db.models import Activity, Attestation, CheckIn, PresencePing, Volunteer
+from yilian.relay.db.models import Activity, Attestation, CheckIn, PresencePing, Volunteer, columns_of, table_of
 from yilian.relay.db.session import transaction
 from yilian.relay.services.chain import RelayChain
+from yilian.relay.services.errors import Conflict
 from yilian.relay.services.outbox import sign_attestation
 from yilian.relay.verification import NoServiceTime, service_minutes
 
@@ -28,7 +30,9 @@ def close_session(
     db: Session, chain: RelayChain, visit: CheckIn, activity: Activity,
     *, ends_at: int, received_at: int, closed_by: str, evidence: dict[str, Any], already_served: int | None = None,
 ) -> Attestation | None:  # fmt: skip
-    """Closes `visit` at `ends_at` (≥ its check-in, ≤ `received_at`) and queues its attestation.
+    """Closes `visit` at `ends_at` (≥ its check-in, ≤ `received_at`) and queues its attestation,
+    signed: an UPDATE of the open check-in and an INSERT, on the tables (no unit of work to flush);
+    `visit` then shows the closed session. A session closed meanwhile: 409 check_in_closed.
     `already_served`: the volunteer's minutes recorded at the activity, when the caller read them."""
     volunteer = db.get_one(Volunteer, visit.volunteer_id)
     ends_at = max(visit.checked_in_at, min(ends_at, received_at))
@@ -36,13 +40,25 @@ def close_session(
         already_served = minutes_recorded(db, volunteer, activity)
     minutes = _minutes(visit, activity, ends_at, already_served)
     bundle = json.loads(visit.evidence) | {"check_out": {"at": ends_at, "received_at": received_at, **evidence}}
-    visit.status, visit.checked_out_at, visit.check_out_received_at = "closed", ends_at, received_at
-    visit.closed_by, visit.evidence = closed_by, canonical(bundle)
+    closing = {
+        "status": "closed", "checked_out_at": ends_at, "check_out_received_at": received_at,
+        "closed_by": closed_by, "evidence": canonical(bundle),
+    }  # fmt: skip
+    if cast(CursorResult[Any], db.execute(_CLOSE, {"visit_id": visit.id, **closing})).rowcount != 1:
+        raise Conflict(f"check-in {visit.id} is already checked out", code="check_in_closed")
+    for key, value in closing.items():
+        set_committed_value(visit, key, value)  # what the row now holds, nothing left to flush
     if minutes == 0:
         return None
-    attestation = store_attestation(db, visit, volunteer, activity, minutes)
+    attestation = new_attestation(visit, volunteer, activity, minutes)
     sign_attestation(db, chain, attestation)
+    db.execute(_INSERT_ATTESTATION, columns_of(attestation))  # signed first: one INSERT, no UPDATE
     return attestation
+
+
+# Built once: every check-out closes its session and stores its attestation.
+_CLOSE = update(table_of(CheckIn)).where(CheckIn.id == bindparam("visit_id"), CheckIn.status == "open")
+_INSERT_ATTESTATION = insert(table_of(Attestation))
 
 
 def last_presence(db: Session, visit: CheckIn) -> dict[str, Any]:
@@ -87,11 +103,18 @@ def _minutes(visit: CheckIn, activity: Activity, ends_at: int, already_served: i
 def store_attestation(
     db: Session, visit: CheckIn, volunteer: Volunteer, activity: Activity, minutes: int
 ) -> Attestation:
+    attestation = new_attestation(visit, volunteer, activity, minutes)
+    db.add(attestation)  # signed before the transaction inserts it (one INSERT, no UPDATE)
+    return attestation
+
+
+def new_attestation(visit: CheckIn, volunteer: Volunteer, activity: Activity, minutes: int) -> Attestation:
+    """The attestation of a closed session, not yet stored nor signed."""
     if visit.checked_out_at is None:
         raise ValueError(f"check-in {visit.id} is still open: only a closed session is attested")
     # The attested interval is the part inside the activity window, which is what the minutes
     # count and all the ledger accepts; the evidence keeps the times as they happened.
-    attestation = Attestation(
+    return Attestation(
         uid="0x" + uid(volunteer.address, visit.activity_id, visit.session).hex(),
         check_in_id=visit.id,
         volunteer_address=volunteer.address,
@@ -103,8 +126,6 @@ def store_attestation(
         evidence_hash=evidence_hash(visit.evidence),
         status="pending",
     )
-    db.add(attestation)  # signed before the transaction inserts it (one INSERT, no UPDATE)
-    return attestation
 
 
 def minutes_recorded(db: Session, volunteer: Volunteer, activity: Activity) -> int:

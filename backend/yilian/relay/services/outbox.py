@@ -47,7 +47,12 @@ def sign_attestation(db: Session, chain: RelayChain, row: Attestation) -> None:
 
 
 def sign_pending(sessions: sessionmaker[Session], chain: RelayChain, limit: int = 500) -> int:
-    """Signs attestations left pending (a crash between storing and signing)."""
+    """Signs attestations left pending (a crash between storing and signing). Looked for first
+    with a read: the worker asks every pass and almost always finds none, and a write
+    transaction would take the database's write lock from the API each time."""
+    with sessions() as session:
+        if session.scalar(select(Attestation.uid).where(Attestation.status == "pending").limit(1)) is None:
+            return 0
     with transaction(sessions) as session:
         rows = session.scalars(
             select(Attestation).where(Attestation.status == "pending").limit(limit).with_for_update(skip_locked=True)

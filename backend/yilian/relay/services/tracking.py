@@ -74,6 +74,8 @@ def track(sessions: sessionmaker[Session], chain: RelayChain, submitter: Submitt
     accounts = {row.account for row in asked}
     mined = {account: eth.get_transaction_count(account, "latest") for account in accounts}  # type: ignore[arg-type]
     seen = _observe(chain, submitter, settings, asked, mined)
+    if not any(_news(row, seen[row.id]) for row in asked):
+        return len(asked)  # nothing to write: no write lock taken from the API
     head = eth.block_number  # after the receipts: a receipt is never newer than the head it is counted from
     to_send: list[ChainTx] = []
     with transaction(sessions) as db:
@@ -108,18 +110,29 @@ def _observe(
         for row, row_hashes in zip(asked, hashes, strict=True)
     }
     now = time.time()
+    # A count past the nonce and no receipt: the nonce went to another transaction, once a later
+    # pass sees the same (a node may count a block's transactions a moment before it serves
+    # their receipts: Anvil under load does). Meanwhile the transaction is left as it is.
+    suspects = {(row.id, row.tx_hash) for row in asked if found[row.id] is None and mined[row.account] > row.nonce}
+    taken = {row_id for row_id, tx_hash in suspects & submitter.nonce_taken_before}
+    waiting = {row_id for row_id, _ in suspects} - taken
+    submitter.nonce_taken_before = suspects
     # A transaction reorganised out of the chain is re-sent, however long ago it was sent.
-    taken = {row.id for row in asked if found[row.id] is None and mined[row.account] > row.nonce}
     stuck = {row.id for row in asked if _stuck(submitter, settings, row, mined[row.account], now)}
-    ask = [row for row in asked if found[row.id] is None and row.id not in taken | stuck]
+    ask = [row for row in asked if found[row.id] is None and row.id not in taken | waiting | stuck]
     known = {row.id for row, tx in zip(ask, _transactions(chain, ask), strict=True) if tx is not None}
     return {
         row.id: _Seen(
             row.tx_hash, found[row.id], nonce_taken=row.id in taken,
-            known=found[row.id] is not None or row.id in taken | stuck | known, stuck=row.id in stuck,
+            known=found[row.id] is not None or row.id in taken | waiting | stuck | known, stuck=row.id in stuck,
         )
         for row in asked
     }  # fmt: skip
+
+
+def _news(row: ChainTx, seen: _Seen) -> bool:
+    """Whether the node's answer changes the row or asks for a broadcast (see `_follow`)."""
+    return seen.receipt is not None or row.status == "mined" or seen.nonce_taken or seen.stuck or not seen.known
 
 
 def _follow(

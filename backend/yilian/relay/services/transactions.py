@@ -66,6 +66,9 @@ class Submitter:
         # account → (its mined transaction count, when this process first saw it): tracking's
         # clock for the next nonce, which alone can be stuck.
         self.mined_count_since: dict[str, tuple[int, float]] = {}
+        # (row id, hash) of the transactions whose nonce the last tracking pass saw counted
+        # without a receipt: taken by another transaction if the next pass sees the same.
+        self.nonce_taken_before: set[tuple[int, str]] = set()
 
     @property
     def chain_id(self) -> int:
