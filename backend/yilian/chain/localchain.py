@@ -128,6 +128,9 @@ class LocalChain:
             "--mnemonic", DEV_MNEMONIC,
             "--accounts", str(DEV_ACCOUNT_COUNT),
             "--gas-limit", str(BLOCK_GAS_LIMIT),
+            # Anvil writes the states of older blocks under ~/.foundry/anvil/tmp and leaves them
+            # there when killed: a benchmark's 16,000 blocks filled a disk. Recent ones stay in memory.
+            "--max-persisted-states", "0",
         ]  # fmt: skip
         if self.block_time:
             args += ["--block-time", str(self.block_time)]

@@ -1,6 +1,9 @@
 """LocalChain: ganache as configured, state kept across restarts, Anvil as the fast option."""
 
+from pathlib import Path
+
 import pytest
+from web3.types import RPCEndpoint
 
 from yilian.chain.connection import connect
 from yilian.chain.deployment import deploy, development_roles
@@ -82,6 +85,17 @@ def test_interval_mining_reaches_anvil():
     command = LocalChain(kind="anvil", port=1, block_time=2).command()
     assert command[command.index("--block-time") + 1] == "2"
     assert command[command.index("--hardfork") + 1] == "london"
+
+
+def test_anvil_leaves_no_block_states_on_disk():
+    states = Path.home() / ".foundry" / "anvil" / "tmp"
+    before = set(states.iterdir()) if states.exists() else set()
+    with LocalChain(kind="anvil") as chain:
+        w3 = connect(chain.rpc_url)
+        w3.provider.make_request(RPCEndpoint("anvil_mine"), [hex(4096)])  # past its in-memory states
+        assert w3.eth.block_number >= 4096
+    after = set(states.iterdir()) if states.exists() else set()
+    assert after - before == set()
 
 
 def test_anvil_has_no_persistent_database(tmp_path):
