@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import shlex
+import shutil
 import signal
 import sys
 import tempfile
@@ -212,8 +213,16 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit("wrk is needed: apt-get install -y wrk")
     report = Report(args)
     workdir = Path(tempfile.mkdtemp(prefix="yilian-bench-relay-"))
-    log(f"work directory {workdir}; {report.load_start}")
+    log(f"work directory {workdir} (removed at the end); {report.load_start}")
+    try:
+        measure(args, parts, report, workdir)
+    finally:  # plans, databases and chain data: a run leaves some 100 MB
+        shutil.rmtree(workdir, ignore_errors=True)
+    command = "python scripts/bench_relay.py " + " ".join(shlex.quote(x) for x in (argv or sys.argv[1:]))
+    write(report, command.strip())
 
+
+def measure(args: argparse.Namespace, parts: set[str], report: Report, workdir: Path) -> None:
     if "signing" in parts:
         report.signing_load = machine.uptime()
         report.signing = signing.measure(args.signatures, min(1000, args.signatures))
@@ -229,9 +238,6 @@ def main(argv: list[str] | None = None) -> None:
                 run_database(kind, chain, manifest_path, args, workdir, report)
     if "e2e" in parts:
         run_e2e(args, workdir, report)
-
-    command = "python scripts/bench_relay.py " + " ".join(shlex.quote(x) for x in (argv or sys.argv[1:]))
-    write(report, command.strip())
 
 
 def write(report: Report, command: str) -> None:

@@ -1,8 +1,10 @@
 """Several RPC endpoints, one per department's node (YILIAN_RPC_URLS): the relay uses the first
 that answers and fails over when it dies, with nothing lost or doubled; /healthz shows each
-endpoint; a relay whose endpoint serves another chain than its manifest's refuses to start."""
+endpoint (from a probe at most a second old); a relay whose endpoint serves another chain than its
+manifest's refuses to start."""
 
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from yilian.chain.connection import ChainIdMismatch
 from yilian.chain.localchain import free_port
+from yilian.relay.api.routes import health as health_route
 from yilian.relay.app import create_app
 from yilian.relay.worker import wait_until_idle
 
@@ -71,6 +74,17 @@ def test_every_node_down_is_an_outage(relay, nodes):
     status, health = _health(relay)
     assert (status, health["chain"]) == (503, False)
     assert [endpoint["reachable"] for endpoint in health["endpoints"]] == [False, False]
+
+
+def test_polls_within_a_probes_lifetime_are_answered_from_it(relay, nodes, monkeypatch):
+    monkeypatch.setattr(health_route, "HEALTH_TTL_S", 3.0)
+    first, _ = nodes
+    assert _health(relay)[1]["status"] == "ok"
+    first.__exit__(None, None, None)
+    assert _health(relay)[1]["status"] == "ok", "no new RPC calls while the last probe is fresh"
+    time.sleep(3.0)
+    status, health = _health(relay)
+    assert (status, health["status"], [e["reachable"] for e in health["endpoints"]]) == (200, "degraded", [False, True])
 
 
 def _manifest_for_chain(manifest: Path, chain_id: int, folder: Path) -> Path:
