@@ -3,7 +3,8 @@
 `python scripts/bench_summary.py --since EPOCH` prints, per report written at or after EPOCH,
 the lines that state a target with its measured figure, so one screen tells which targets this
 run met. A report older than EPOCH (a benchmark that failed or was skipped) is named as stale,
-never quoted as if measured now.
+never quoted as if measured now. The tally counts each target once: a list item ("- …") that
+restates a table's verdicts in words is printed, not counted again.
 """
 
 from __future__ import annotations
@@ -34,8 +35,9 @@ def main() -> int:
         print(f"\n{report.name}:")
         for line in lines:
             print(f"  {line}")
-        met += sum(line.count("✓") for line in lines)
-        missed += sum(line.count("✗") for line in lines)
+        counted = [line for line in lines if not line.startswith("- ")]
+        met += sum(line.count("✓") for line in counted)
+        missed += sum(line.count("✗") for line in counted)
     print(f"\ntargets met: {met} ✓, missed: {missed} ✗")
     return 0
 
