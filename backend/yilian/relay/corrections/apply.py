@@ -23,9 +23,8 @@ from yilian.relay.db.session import transaction
 from yilian.relay.services.activities import get_activity
 from yilian.relay.services.chain import RelayChain
 from yilian.relay.services.checkins import next_session
-from yilian.relay.services.closing import store_attestation
+from yilian.relay.services.closing import queue_attestation
 from yilian.relay.services.errors import Conflict, Unavailable
-from yilian.relay.services.outbox import sign_attestation
 
 
 class RelayNotAuditor(Unavailable):
@@ -83,8 +82,7 @@ def _issue(db: Session, chain: RelayChain, correction_id: int, replaced: Attesta
     volunteer, activity = correction.volunteer, get_activity(db, correction.activity_id)
     minutes = corrected_minutes(db, volunteer, activity, correction)  # the cap may have moved since filing
     visit = _corrected_visit(db, correction, next_session(db, volunteer, activity), replaced)
-    attestation = store_attestation(db, visit, volunteer, activity, minutes)
-    sign_attestation(db, chain, attestation)
+    attestation = queue_attestation(db, chain, visit, volunteer, activity, minutes)
     correction.new_minutes, correction.new_uid = minutes, attestation.uid
     correction.revoked_uid = replaced.uid if replaced else None
     return correction

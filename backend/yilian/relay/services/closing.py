@@ -50,10 +50,7 @@ def close_session(
         set_committed_value(visit, key, value)  # what the row now holds, nothing left to flush
     if minutes == 0:
         return None
-    attestation = new_attestation(visit, volunteer, activity, minutes)
-    sign_attestation(db, chain, attestation)
-    db.execute(_INSERT_ATTESTATION, columns_of(attestation))  # signed first: one INSERT, no UPDATE
-    return attestation
+    return queue_attestation(db, chain, visit, volunteer, activity, minutes)
 
 
 # Built once: every check-out closes its session and stores its attestation.
@@ -100,11 +97,14 @@ def _minutes(visit: CheckIn, activity: Activity, ends_at: int, already_served: i
         return 0
 
 
-def store_attestation(
-    db: Session, visit: CheckIn, volunteer: Volunteer, activity: Activity, minutes: int
+def queue_attestation(
+    db: Session, chain: RelayChain, visit: CheckIn, volunteer: Volunteer, activity: Activity, minutes: int
 ) -> Attestation:
+    """The closed session's attestation into the outbox, signed with its organisation's key: one
+    INSERT on the table (signed first, no UPDATE; the check-in row must exist already)."""
     attestation = new_attestation(visit, volunteer, activity, minutes)
-    db.add(attestation)  # signed before the transaction inserts it (one INSERT, no UPDATE)
+    sign_attestation(db, chain, attestation)
+    db.execute(_INSERT_ATTESTATION, columns_of(attestation))
     return attestation
 
 
